@@ -1,0 +1,153 @@
+# Fangyi developer entry points.
+#
+#   make test      install missing system packages, start a private PostgreSQL
+#                  (unless DATABASE_URL is set) and run the whole test suite
+#   make demo      run the local demo
+#   make pg-start / pg-stop / pg-psql   manage the private PostgreSQL cluster
+#
+# The private cluster lives in .fangyi/pg, listens on 127.0.0.1:$(PGPORT) with
+# its socket in .fangyi/pg-run, trusts local connections (development only),
+# and has a role and database named fangyi. PostgreSQL refuses to run as root,
+# so when make runs as root the server runs as the `postgres` system user
+# (created by Debian's postgresql package), or as `fangyi-pg` if that does
+# not exist.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+PGPORT ?= 55432
+FANGYI_DIR := $(CURDIR)/.fangyi
+PGDATA_DIR := $(FANGYI_DIR)/pg
+PGRUN_DIR := $(FANGYI_DIR)/pg-run
+PGLOG := $(FANGYI_DIR)/pg.log
+PG_DATABASE_URL := postgres://fangyi@127.0.0.1:$(PGPORT)/fangyi?sslmode=disable
+
+# Warnings are errors in CI (CONVENTIONS.md); SwiftPM does not pass the flag to
+# remote dependencies, which are built with warnings suppressed.
+SWIFT_FLAGS ?=
+ifeq ($(CI),true)
+SWIFT_FLAGS += -Xswiftc -warnings-as-errors
+endif
+
+# `sudo` for package installs when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Shell snippet: sets pg_bin to the directory holding initdb and pg_ctl, or to
+# "" when the PostgreSQL server is not installed. Debian keeps them outside
+# PATH, in /usr/lib/postgresql/<version>/bin; the newest version wins.
+define find_pg_bin
+pg_bin=""; \
+if command -v initdb >/dev/null 2>&1; then \
+  pg_bin="$$(dirname "$$(readlink -f "$$(command -v initdb)")")"; \
+  [ -x "$$pg_bin/pg_ctl" ] || pg_bin=""; \
+fi; \
+if [ -z "$$pg_bin" ]; then \
+  for d in $$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do \
+    if [ -x "$$d/initdb" ] && [ -x "$$d/pg_ctl" ]; then pg_bin="$$d"; break; fi; \
+  done; \
+fi
+endef
+
+# Shell snippet: sets as_pg to the command prefix that runs a program as the
+# cluster's owner ("" when not root) and pg_owner to that user.
+define pg_identity
+as_pg=""; pg_owner="$$(id -un)"; \
+if [ "$$(id -u)" = 0 ]; then \
+  if id -u postgres >/dev/null 2>&1; then pg_owner=postgres; \
+  else \
+    pg_owner=fangyi-pg; \
+    id -u fangyi-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin fangyi-pg; \
+  fi; \
+  as_pg="runuser -u $$pg_owner --"; \
+fi
+endef
+
+.PHONY: deps pg-start pg-stop pg-psql build test demo clean
+
+## deps: install the Debian packages the build and tests need, if missing
+deps:
+	@if ! pkg-config --exists rdkafka 2>/dev/null; then \
+	  echo "deps: installing librdkafka-dev"; \
+	  $(SUDO) apt-get update; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends librdkafka-dev pkg-config; \
+	fi
+	@$(find_pg_bin); \
+	if [ -z "$$pg_bin" ]; then \
+	  echo "deps: installing postgresql"; \
+	  $(SUDO) apt-get update; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	fi
+
+## pg-start: initialise (first time) and start the private cluster; idempotent
+pg-start:
+	@$(find_pg_bin); \
+	if [ -z "$$pg_bin" ]; then echo "pg-start: PostgreSQL server not found; run 'make deps'" >&2; exit 1; fi; \
+	$(pg_identity); \
+	mkdir -p "$(FANGYI_DIR)" "$(PGRUN_DIR)"; \
+	if [ -n "$$as_pg" ] && ! $$as_pg test -x "$(FANGYI_DIR)"; then \
+	  echo "pg-start: user $$pg_owner cannot reach $(FANGYI_DIR); make its parent directories world-executable" >&2; exit 1; \
+	fi; \
+	if [ ! -s "$(PGDATA_DIR)/PG_VERSION" ]; then \
+	  echo "pg-start: initialising $(PGDATA_DIR)"; \
+	  rm -rf "$(PGDATA_DIR)"; mkdir -p "$(PGDATA_DIR)"; chmod 700 "$(PGDATA_DIR)"; \
+	  if [ -n "$$as_pg" ]; then chown "$$pg_owner:" "$(PGDATA_DIR)"; fi; \
+	  $$as_pg "$$pg_bin/initdb" -D "$(PGDATA_DIR)" -U postgres --auth-local=trust --auth-host=trust \
+	    --encoding=UTF8 --no-locale >"$(FANGYI_DIR)/initdb.log" 2>&1 \
+	    || { cat "$(FANGYI_DIR)/initdb.log" >&2; exit 1; }; \
+	fi; \
+	touch "$(PGLOG)"; \
+	if [ -n "$$as_pg" ]; then chown -R "$$pg_owner:" "$(PGDATA_DIR)" "$(PGRUN_DIR)" "$(PGLOG)"; fi; \
+	if $$as_pg "$$pg_bin/pg_ctl" -D "$(PGDATA_DIR)" status >/dev/null 2>&1; then \
+	  running_port="$$(sed -n 4p "$(PGDATA_DIR)/postmaster.pid" 2>/dev/null || true)"; \
+	  if [ "$$running_port" != "$(PGPORT)" ]; then \
+	    echo "pg-start: the cluster is already running on port $$running_port, not $(PGPORT); run 'make pg-stop' first" >&2; exit 1; \
+	  fi; \
+	  echo "pg-start: already running on port $(PGPORT)"; \
+	else \
+	  $$as_pg "$$pg_bin/pg_ctl" -D "$(PGDATA_DIR)" \
+	    -o "-p $(PGPORT) -k $(PGRUN_DIR) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+	    -l "$(PGLOG)" -w -t 60 start >/dev/null \
+	    || { echo "pg-start: server did not start; last lines of $(PGLOG):" >&2; tail -n 20 "$(PGLOG)" >&2; exit 1; }; \
+	  echo "pg-start: running on 127.0.0.1:$(PGPORT)"; \
+	fi; \
+	psql=("$$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $(PGPORT) -U postgres -d postgres); \
+	if [ "$$("$${psql[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'fangyi'")" != 1 ]; then \
+	  "$${psql[@]}" -c "CREATE ROLE fangyi LOGIN CREATEDB"; \
+	fi; \
+	if [ "$$("$${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = 'fangyi'")" != 1 ]; then \
+	  "$${psql[@]}" -c "CREATE DATABASE fangyi OWNER fangyi"; \
+	fi; \
+	echo "pg-start: DATABASE_URL=$(PG_DATABASE_URL)"
+
+## pg-stop: stop the private cluster if it is running
+pg-stop:
+	@$(find_pg_bin); \
+	if [ -z "$$pg_bin" ] || [ ! -s "$(PGDATA_DIR)/PG_VERSION" ]; then exit 0; fi; \
+	$(pg_identity); \
+	if $$as_pg "$$pg_bin/pg_ctl" -D "$(PGDATA_DIR)" status >/dev/null 2>&1; then \
+	  $$as_pg "$$pg_bin/pg_ctl" -D "$(PGDATA_DIR)" -m fast -w stop >/dev/null; \
+	  echo "pg-stop: stopped"; \
+	fi
+
+## pg-psql: open psql on the private cluster's fangyi database
+pg-psql:
+	@$(find_pg_bin); "$${pg_bin:-/usr/bin}/psql" "$(PG_DATABASE_URL)"
+
+## build: compile everything
+build:
+	swift build $(SWIFT_FLAGS)
+
+## test: run all tests against the private cluster, or DATABASE_URL when set
+test: deps
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory pg-start; fi
+	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" swift test $(SWIFT_FLAGS)
+
+## demo: run the local demo (broker, services, simulated labs)
+demo: deps pg-start
+	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" swift run fangyi demo
+
+## clean: stop the cluster, delete its data and the build products
+clean: pg-stop
+	rm -rf "$(FANGYI_DIR)"
+	swift package clean

@@ -1,0 +1,144 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Warnings are errors in CI (CONVENTIONS.md); locally they stay warnings so a
+/// half-finished edit still builds.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Fangyi",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FangyiKafka", targets: ["FangyiKafka"]),
+        .library(name: "FangyiEvents", targets: ["FangyiEvents"]),
+        .library(name: "FangyiService", targets: ["FangyiService"]),
+        .library(name: "FangyiTesting", targets: ["FangyiTesting"]),
+        .executable(name: "fangyi", targets: ["fangyi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "FangyiKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/FangyiKafka",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FangyiEvents",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/FangyiEvents",
+            resources: [.copy("Schemas")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FangyiService",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/FangyiService",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FangyiTesting",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/FangyiTesting",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/fangyi",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-test-worker",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/Support/TestWorker",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-kafka-bench",
+            dependencies: [
+                "CRdKafka",
+                "FangyiKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/KafkaBench",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FangyiKafkaTests",
+            dependencies: ["FangyiKafka", "FangyiTesting"],
+            path: "Tests/FangyiKafkaTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FangyiEventsTests",
+            dependencies: ["FangyiEvents"],
+            path: "Tests/FangyiEventsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FangyiServiceTests",
+            dependencies: [
+                "FangyiService", "FangyiTesting", "FangyiKafka", "FangyiEvents",
+                "fangyi-test-worker",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/FangyiServiceTests",
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,61 @@
+import CRdKafka
+import Logging
+
+/// Owns an `rd_kafka_t` and the context object its callbacks reach through
+/// the opaque pointer.
+///
+/// `@unchecked Sendable`: librdkafka handles are thread-safe; this wrapper only
+/// stores the pointer and never mutates it after `init`.
+final class RdKafkaHandle: @unchecked Sendable {
+    /// The raw handle, valid until ``destroy()``.
+    let pointer: OpaquePointer
+    /// Callback context; kept alive as long as the handle exists.
+    let context: ClientContext
+
+    /// The kind of client to create.
+    enum Kind { case producer, consumer }
+
+    /// Creates the client from string properties; every property is validated by
+    /// librdkafka and a bad one is reported with its name and librdkafka's reason.
+    init(kind: Kind, properties: [String: String], context: ClientContext, configure: (OpaquePointer) -> Void = { _ in }) throws(KafkaError) {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaError.client("config", "rd_kafka_conf_new failed")
+        }
+        var errbuf = [CChar](repeating: 0, count: 512)
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
+            let result = rd_kafka_conf_set(conf, name, value, &errbuf, errbuf.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                let reason = string(fromErrorBuffer: errbuf)
+                let shown = name.contains("password") || name.contains("secret") || name.contains("jaas") ? "<hidden>" : value
+                throw KafkaError.client("config.invalid_property", "librdkafka property '\(name)'='\(shown)' rejected: \(reason)", context: ["kafka.property": name])
+            }
+        }
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
+        context.install(on: conf)
+        configure(conf)
+        let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        // rd_kafka_new takes ownership of conf on success only.
+        guard let rk = rd_kafka_new(type, conf, &errbuf, errbuf.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.client("client.create_failed", "could not create Kafka client: \(string(fromErrorBuffer: errbuf))")
+        }
+        self.pointer = rk
+        self.context = context
+    }
+
+    /// Destroys the handle; blocks until librdkafka's threads have stopped, so call it on a dedicated thread.
+    func destroy() {
+        rd_kafka_destroy(pointer)
+    }
+
+    /// The fatal error librdkafka raised, if any (idempotent producer sequence errors, fenced members).
+    func fatalError() -> KafkaError? {
+        var buf = [CChar](repeating: 0, count: 512)
+        let err = rd_kafka_fatal_error(pointer, &buf, buf.count)
+        guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        var error = KafkaError(err, message: string(fromErrorBuffer: buf))
+        error = KafkaError(code: error.code, name: error.name, message: error.message, isRetriable: false, isFatal: true)
+        return error
+    }
+}
