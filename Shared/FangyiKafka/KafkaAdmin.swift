@@ -59,14 +59,31 @@ public final class KafkaAdmin: Sendable {
 
     /// Creates topics; a topic that exists already is reported as ``TopicCreationOutcome/alreadyExists``.
     ///
-    /// Throws for request-level failures — including a broker that does not
-    /// support CreateTopics (`_UNSUPPORTED_FEATURE`, as librdkafka's mock cluster) —
-    /// and returns per-topic results otherwise.
+    /// Throws for request-level failures — an unreachable cluster, or one that
+    /// cannot create topics (`_UNSUPPORTED_FEATURE`: no controller in its metadata,
+    /// as librdkafka's mock cluster, or no CreateTopics API) — and returns
+    /// per-topic results otherwise.
     public func createTopics(_ topics: [TopicSpecification], timeout: Duration = .seconds(30)) async throws(KafkaError) -> [String: Result<TopicCreationOutcome, KafkaError>] {
         let handle = self.handle
         let ms = Int32(clamping: timeout.milliseconds)
         let result: Result<[String: Result<TopicCreationOutcome, KafkaError>], KafkaError> = await DedicatedThread.run(name: "kafka-admin") {
             var errbuf = [CChar](repeating: 0, count: 512)
+            // CreateTopics goes to the controller. A cluster whose metadata names none
+            // (librdkafka's mock cluster) would leave the request waiting out the whole
+            // timeout and then report a bare time-out: ask for metadata first (which also
+            // records the controller id) and refuse at once when there is no controller.
+            var metadata: UnsafePointer<rd_kafka_metadata>? = nil
+            let metadataErr = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, ms)
+            if let metadata { rd_kafka_metadata_destroy(metadata) }
+            if metadataErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return .failure(KafkaError(metadataErr, context: ["kafka.operation": "CreateTopics"]))
+            }
+            if rd_kafka_controllerid(handle.pointer, 0) < 0 {
+                return .failure(KafkaError(
+                    RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE,
+                    message: "the cluster names no controller, so it cannot create topics (librdkafka's mock cluster does not support CreateTopics); create topics with the broker's own tools or `fangyi broker`",
+                    context: ["kafka.operation": "CreateTopics"]))
+            }
             var newTopics: [OpaquePointer?] = []
             defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
             for spec in topics {

@@ -18,7 +18,7 @@ import Synchronization
 public final class KafkaConsumer: Sendable {
     private let handle: RdKafkaHandle
     nonisolated(unsafe) private let queue: OpaquePointer
-    private let wakeup = QueueWakeup()
+    private let wakeup = AsyncWakeup()
     private let coordinator: RebalanceCoordinator
     private let logger: Logger
     /// The group this consumer belongs to.

@@ -18,7 +18,7 @@ public final class KafkaProducer: Service, Sendable {
     private let handle: RdKafkaHandle
     /// `@unchecked`-free: `OpaquePointer` is Sendable-compatible as a value here and never mutated.
     nonisolated(unsafe) private let mainQueue: OpaquePointer
-    private let wakeup = QueueWakeup()
+    private let wakeup = AsyncWakeup()
     private let state = Mutex(State())
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger

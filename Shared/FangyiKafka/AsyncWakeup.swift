@@ -1,14 +1,15 @@
 import CRdKafka
 import Synchronization
 
-/// Turns librdkafka's queue event callback into an `await`able signal.
+/// An `await`able wake-up signal: one task waits, any thread signals.
 ///
-/// librdkafka calls the callback on one of its own threads when an element is
-/// enqueued on a previously *empty* queue. The owner therefore always drains the
-/// queue with non-blocking polls before it waits, and a signal that arrives while
-/// nobody waits is remembered, so no wake-up is lost. Exactly one task waits at a
-/// time; `signal()` may be called from any thread.
-final class QueueWakeup: Sendable {
+/// A signal that arrives while nobody waits is remembered (at most one), so a
+/// waiter that checks its condition and then waits never misses a wake-up.
+/// FangyiKafka uses it for librdkafka's queue event callback, which fires on a
+/// librdkafka thread when an element is enqueued on a previously *empty* queue
+/// (so the owner always drains before it waits); services use it to wake
+/// background loops such as an outbox relay. Exactly one task waits at a time.
+public final class AsyncWakeup: Sendable {
     /// The state machine: pure, kept behind the mutex, side effects returned.
     struct StateMachine {
         enum State {
@@ -41,20 +42,23 @@ final class QueueWakeup: Sendable {
                 state = .waiting(continuation)
                 return true
             case .waiting:
-                preconditionFailure("QueueWakeup supports one waiter at a time")
+                preconditionFailure("AsyncWakeup supports one waiter at a time")
             }
         }
     }
 
     private let machine = Mutex(StateMachine())
 
+    /// Creates a wake-up; the first `wait()` returns at once (nothing has been checked yet).
+    public init() {}
+
     /// Wakes the waiter, or remembers the signal for the next `wait()`. Thread-safe, never blocks.
-    func signal() {
+    public func signal() {
         machine.withLock { $0.signal() }?.resume()
     }
 
     /// Suspends until signaled or the task is cancelled. Returns at once if a signal is pending.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let suspended = machine.withLock { $0.wait(continuation, cancelled: Task.isCancelled) }
@@ -65,12 +69,22 @@ final class QueueWakeup: Sendable {
         }
     }
 
+    /// Waits until signaled, cancelled, or `timeout` has passed, whichever is first.
+    public func wait(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await ContinuousClock().sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Registers this wake-up as `queue`'s event callback. The queue must be
     /// detached with ``detach(from:)`` before this object is released.
     func attach(to queue: OpaquePointer) {
         rd_kafka_queue_cb_event_enable(queue, { _, opaque in
             guard let opaque else { return }
-            Unmanaged<QueueWakeup>.fromOpaque(opaque).takeUnretainedValue().signal()
+            Unmanaged<AsyncWakeup>.fromOpaque(opaque).takeUnretainedValue().signal()
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
