@@ -2,7 +2,9 @@
 #
 #   make test      install missing system packages, start a private PostgreSQL
 #                  (unless DATABASE_URL is set) and run the whole test suite
-#   make demo      run the local demo
+#   make demo      start the private PostgreSQL, build, and run the development
+#                  broker with every built service in the foreground (Ctrl-C stops)
+#   make compose-check  validate docker-compose.yml offline (no Docker daemon needed)
 #   make pg-start / pg-stop / pg-psql   manage the private PostgreSQL cluster
 #
 # The private cluster lives in .fangyi/pg, listens on 127.0.0.1:$(PGPORT) with
@@ -63,7 +65,7 @@ if [ "$$(id -u)" = 0 ]; then \
 fi
 endef
 
-.PHONY: deps pg-start pg-stop pg-psql build test demo clean
+.PHONY: deps pg-start pg-stop pg-psql build test demo compose-check clean
 
 ## deps: install the Debian packages the build and tests need, if missing
 deps:
@@ -77,6 +79,11 @@ deps:
 	  echo "deps: installing postgresql"; \
 	  $(SUDO) apt-get update; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	fi
+	@if ! command -v docker-compose >/dev/null 2>&1; then \
+	  echo "deps: installing docker-compose"; \
+	  $(SUDO) apt-get update; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends docker-compose; \
 	fi
 
 ## pg-start: initialise (first time) and start the private cluster; idempotent
@@ -138,14 +145,21 @@ pg-psql:
 build:
 	swift build $(SWIFT_FLAGS)
 
-## test: run all tests against the private cluster, or DATABASE_URL when set
-test: deps
+## compose-check: validate docker-compose.yml offline; needs no Docker daemon
+compose-check: deps
+	docker-compose -f docker-compose.yml config -q
+
+## test: validate the compose file, then run all tests against the private
+## cluster, or DATABASE_URL when set
+test: deps compose-check
 	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory pg-start; fi
 	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" swift test $(SWIFT_FLAGS)
 
-## demo: run the local demo (broker, services, simulated labs)
+## demo: start the private cluster, build everything, then run the development
+## broker and every built service in the foreground until Ctrl-C (fangyi demo)
 demo: deps pg-start
-	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" swift run fangyi demo
+	swift build $(SWIFT_FLAGS)
+	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" exec .build/debug/fangyi demo
 
 ## clean: stop the cluster, delete its data and the build products
 clean: pg-stop

@@ -90,6 +90,7 @@ let package = Package(
                 "FangyiService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tools/fangyi",
             swiftSettings: strict
@@ -120,6 +121,12 @@ let package = Package(
             name: "FangyiKafkaTests",
             dependencies: ["FangyiKafka", "FangyiTesting"],
             path: "Tests/FangyiKafkaTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FangyiToolTests",
+            dependencies: ["fangyi", "FangyiKafka", "FangyiEvents", "FangyiTesting"],
+            path: "Tests/FangyiToolTests",
             swiftSettings: strict
         ),
         .testTarget(

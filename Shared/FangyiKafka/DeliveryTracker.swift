@@ -15,17 +15,19 @@ final class DeliveryTracker: Sendable {
         let index: Int
     }
 
-    /// Per-message outcome: partition and offset, or the error.
-    enum Outcome: Sendable {
-        case pending
-        case delivered(partition: Int32, offset: Int64)
-        case failed(KafkaError)
+    /// Every message's outcome once all reports are in: where it was stored,
+    /// or (in `errors`, by index) why it failed. Kept as flat arrays: the hot
+    /// path writes two integers per message.
+    struct Outcomes: Sendable {
+        var partitions: [Int32]
+        var offsets: [Int64]
+        var errors: [Int: KafkaError]
     }
 
     private struct State {
-        var outcomes: [Outcome]
+        var outcomes: Outcomes
         var remaining: Int
-        var continuation: CheckedContinuation<[Outcome], Never>?
+        var continuation: CheckedContinuation<Outcomes, Never>?
     }
 
     private let state: Mutex<State>
@@ -39,7 +41,8 @@ final class DeliveryTracker: Sendable {
         self.count = count
         self.metrics = metrics
         self.started = .now
-        self.state = Mutex(State(outcomes: Array(repeating: .pending, count: count), remaining: count, continuation: nil))
+        let outcomes = Outcomes(partitions: Array(repeating: -1, count: count), offsets: Array(repeating: -1, count: count), errors: [:])
+        self.state = Mutex(State(outcomes: outcomes, remaining: count, continuation: nil))
         self.slots = .allocate(capacity: max(count, 1))
         // Retained once for librdkafka; released when the last report arrives.
         let unmanaged = Unmanaged.passRetained(self)
@@ -61,7 +64,7 @@ final class DeliveryTracker: Sendable {
 
     /// Records a failure that happened before librdkafka took the message.
     func fail(index: Int, _ error: KafkaError) {
-        complete(index: index, .failed(error))
+        complete(index: index, partition: -1, offset: -1, error: error)
     }
 
     /// Called from the delivery report callback.
@@ -70,35 +73,38 @@ final class DeliveryTracker: Sendable {
         let slot = raw.assumingMemoryBound(to: Slot.self).pointee
         let tracker = slot.tracker.takeUnretainedValue()
         let err = message.pointee.err
-        if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            tracker.complete(index: slot.index, .delivered(partition: message.pointee.partition, offset: message.pointee.offset))
-        } else {
-            tracker.complete(index: slot.index, .failed(KafkaError(err)))
-        }
+        tracker.complete(
+            index: slot.index, partition: message.pointee.partition, offset: message.pointee.offset,
+            error: err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err))
     }
 
-    private func complete(index: Int, _ outcome: Outcome) {
-        let (finished, continuation, outcomes): (Bool, CheckedContinuation<[Outcome], Never>?, [Outcome]) = state.withLock { state in
-            state.outcomes[index] = outcome
+    private func complete(index: Int, partition: Int32, offset: Int64, error: KafkaError?) {
+        let (finished, continuation, outcomes): (Bool, CheckedContinuation<Outcomes, Never>?, Outcomes?) = state.withLock { state in
+            if let error {
+                state.outcomes.errors[index] = error
+            } else {
+                state.outcomes.partitions[index] = partition
+                state.outcomes.offsets[index] = offset
+            }
             state.remaining -= 1
-            guard state.remaining == 0 else { return (false, nil, []) }
+            guard state.remaining == 0 else { return (false, nil, nil) }
             let c = state.continuation
             state.continuation = nil
-            return (true, c, c == nil ? [] : state.outcomes)
+            return (true, c, c == nil ? nil : state.outcomes)
         }
-        if case .failed = outcome { metrics.deliveryFailures.increment() }
+        if error != nil { metrics.deliveryFailures.increment() }
         guard finished else { return }
         metrics.delivered.increment(by: count)
         metrics.produceLatency.recordInterval(since: started)
-        continuation?.resume(returning: outcomes)
+        if let continuation, let outcomes { continuation.resume(returning: outcomes) }
         // Balance the retain taken in init: librdkafka holds no more slots.
         Unmanaged.passUnretained(self).release()
     }
 
     /// Waits until every message has a report.
-    func outcomes() async -> [Outcome] {
+    func outcomes() async -> Outcomes {
         await withCheckedContinuation { continuation in
-            let ready: [Outcome]? = state.withLock { state in
+            let ready: Outcomes? = state.withLock { state in
                 if state.remaining == 0 { return state.outcomes }
                 state.continuation = continuation
                 return nil

@@ -68,20 +68,23 @@ public final class KafkaAdmin: Sendable {
         let ms = Int32(clamping: timeout.milliseconds)
         let result: Result<[String: Result<TopicCreationOutcome, KafkaError>], KafkaError> = await DedicatedThread.run(name: "kafka-admin") {
             var errbuf = [CChar](repeating: 0, count: 512)
-            // CreateTopics goes to the controller. A cluster whose metadata names none
-            // (librdkafka's mock cluster) would leave the request waiting out the whole
-            // timeout and then report a bare time-out: ask for metadata first (which also
-            // records the controller id) and refuse at once when there is no controller.
+            // CreateTopics goes to the controller. A cluster whose metadata names no broker
+            // as controller (librdkafka's mock cluster says controller 0, its brokers are
+            // 1...n) would leave the request waiting out the whole timeout and then report a
+            // bare time-out: ask for metadata first (which also records the controller id)
+            // and refuse at once when the controller is not one of the brokers.
             var metadata: UnsafePointer<rd_kafka_metadata>? = nil
             let metadataErr = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, ms)
-            if let metadata { rd_kafka_metadata_destroy(metadata) }
-            if metadataErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            guard metadataErr == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
                 return .failure(KafkaError(metadataErr, context: ["kafka.operation": "CreateTopics"]))
             }
-            if rd_kafka_controllerid(handle.pointer, 0) < 0 {
+            let controller = rd_kafka_controllerid(handle.pointer, 0)
+            let brokerIDs = (0..<Int(metadata.pointee.broker_cnt)).map { metadata.pointee.brokers[$0].id }
+            rd_kafka_metadata_destroy(metadata)
+            guard brokerIDs.contains(controller) else {
                 return .failure(KafkaError(
                     RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE,
-                    message: "the cluster names no controller, so it cannot create topics (librdkafka's mock cluster does not support CreateTopics); create topics with the broker's own tools or `fangyi broker`",
+                    message: "its metadata names no live controller (controller id \(controller)), as librdkafka's mock cluster, which has no CreateTopics",
                     context: ["kafka.operation": "CreateTopics"]))
             }
             var newTopics: [OpaquePointer?] = []

@@ -85,6 +85,7 @@ public final class KafkaConsumer: Sendable {
             if let fatal = handle.context.fatalError { throw fatal }
             coordinator.beginPoll()
             var lastTopic: (OpaquePointer?, String) = (nil, "")
+            let fetched = FetchedMessages(capacity: min(maxMessages, 1024))
             while batch.count < maxMessages, let message = rd_kafka_consumer_poll(handle.pointer, 0) {
                 if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
                     report(message)
@@ -94,7 +95,7 @@ public final class KafkaConsumer: Sendable {
                 if lastTopic.0 != message.pointee.rkt {
                     lastTopic = (message.pointee.rkt, String(cString: rd_kafka_topic_name(message.pointee.rkt)))
                 }
-                batch.append(KafkaMessage(topic: lastTopic.1, consuming: message))
+                batch.append(KafkaMessage(topic: lastTopic.1, batch: fetched, index: fetched.append(message)))
             }
             let revoked = coordinator.endPoll()
             if !revoked.isEmpty {

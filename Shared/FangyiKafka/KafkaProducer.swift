@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// All methods are safe to call concurrently from any task.
 public final class KafkaProducer: Service, Sendable {
-    private let handle: RdKafkaHandle
+    let handle: RdKafkaHandle
     /// `@unchecked`-free: `OpaquePointer` is Sendable-compatible as a value here and never mutated.
     nonisolated(unsafe) private let mainQueue: OpaquePointer
     private let wakeup = AsyncWakeup()
@@ -25,6 +25,8 @@ public final class KafkaProducer: Service, Sendable {
 
     private struct State {
         var capacityWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Bumped by every drain after it served delivery reports (and so freed queue space).
+        var drainGeneration: UInt64 = 0
         var shuttingDown = false
         var closed = false
     }
@@ -89,9 +91,15 @@ public final class KafkaProducer: Service, Sendable {
             case .enqueued:
                 index += 1
             case .queueFull:
-                // Ask librdkafka to send what it has, then wait for reports to free space.
+                // Note the drain generation, then try once more: space freed by a drain
+                // after this retry bumps the generation, so the wait below cannot miss it.
+                let generation = state.withLock { $0.drainGeneration }
+                if case .enqueued = enqueue(batch[index], opaque: tracker.opaque(for: index)) {
+                    index += 1
+                    continue
+                }
                 wakeup.signal()
-                await waitForCapacity()
+                await waitForCapacity(after: generation)
                 refusal = refusalError(topic: batch[index].topic)
             case .failed(let error):
                 tracker.fail(index: index, error)
@@ -101,14 +109,11 @@ public final class KafkaProducer: Service, Sendable {
         let outcomes = await tracker.outcomes()
         var results: [Result<DeliveryReport, KafkaError>] = []
         results.reserveCapacity(batch.count)
-        for (i, outcome) in outcomes.enumerated() {
-            switch outcome {
-            case .delivered(let partition, let offset):
-                results.append(.success(DeliveryReport(topic: batch[i].topic, partition: partition, offset: offset)))
-            case .failed(let error):
+        for i in batch.indices {
+            if let error = outcomes.errors[i] {
                 results.append(.failure(error))
-            case .pending:
-                results.append(.failure(KafkaError.client("producer.no_report", "no delivery report arrived")))
+            } else {
+                results.append(.success(DeliveryReport(topic: batch[i].topic, partition: outcomes.partitions[i], offset: outcomes.offsets[i])))
             }
         }
         return results
@@ -174,10 +179,11 @@ public final class KafkaProducer: Service, Sendable {
         return .failed(KafkaError(consuming: error, context: ["kafka.topic": message.topic]))
     }
 
-    private func waitForCapacity() async {
+    /// Waits until a drain that started after `generation` has served delivery reports.
+    private func waitForCapacity(after generation: UInt64) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
-                if state.closed { return true }
+                if state.closed || state.drainGeneration != generation { return true }
                 state.capacityWaiters.append(continuation)
                 return false
             }
@@ -228,6 +234,7 @@ public final class KafkaProducer: Service, Sendable {
     private func drain() {
         while rd_kafka_poll(handle.pointer, 0) > 0 {}
         let waiters = state.withLock { state in
+            state.drainGeneration &+= 1
             defer { state.capacityWaiters = [] }
             return state.capacityWaiters
         }

@@ -43,7 +43,11 @@ public struct KafkaStatistics: Sendable {
         producerQueueLatencyP99 = [:]
         if let brokers = object["brokers"] as? [String: Any] {
             for (name, value) in brokers {
-                guard let broker = value as? [String: Any], let id = int(broker["nodeid"]), id >= 0 else { continue }
+                // The group coordinator appears as an extra "logical" broker carrying the
+                // node id of the broker it points to; only a broker's own connection counts.
+                guard let broker = value as? [String: Any], let id = int(broker["nodeid"]), id >= 0,
+                      broker["source"] as? String != "logical"
+                else { continue }
                 let label = "broker-\(id)"
                 if let p99 = int((broker["rtt"] as? [String: Any])?["p99"]), p99 > 0 { brokerRTTP99[label] = Double(p99) / 1e6 }
                 if let p99 = int((broker["int_latency"] as? [String: Any])?["p99"]), p99 > 0 { producerQueueLatencyP99[label] = Double(p99) / 1e6 }

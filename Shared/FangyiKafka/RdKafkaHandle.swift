@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import Logging
 
 /// Owns an `rd_kafka_t` and the context object its callbacks reach through
@@ -26,9 +27,12 @@ final class RdKafkaHandle: @unchecked Sendable {
             let result = rd_kafka_conf_set(conf, name, value, &errbuf, errbuf.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let reason = string(fromErrorBuffer: errbuf)
-                let shown = name.contains("password") || name.contains("secret") || name.contains("jaas") ? "<hidden>" : value
-                throw KafkaError.client("config.invalid_property", "librdkafka property '\(name)'='\(shown)' rejected: \(reason)", context: ["kafka.property": name])
+                // Values are never shown: any property may hold a credential
+                // (including ones librdkafka does not know), and librdkafka's
+                // reason may quote the value.
+                var reason = string(fromErrorBuffer: errbuf)
+                if !value.isEmpty { reason = reason.replacingOccurrences(of: value, with: "<value>") }
+                throw KafkaError.client("config.invalid_property", "librdkafka property '\(name)' rejected (value not shown): \(reason)", context: ["kafka.property": name])
             }
         }
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())

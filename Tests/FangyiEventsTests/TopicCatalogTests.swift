@@ -16,6 +16,17 @@ struct TopicCatalogTests {
         ])
     }
 
+    @Test("provisioning covers the catalog and one dead-letter topic per service group, each once")
+    func provisionedTopics() {
+        let provisioned = TopicCatalog.provisionedTopics
+        #expect(Array(provisioned.prefix(TopicCatalog.all.count)) == TopicCatalog.all)
+        #expect(Set(provisioned.map(\.name)).count == provisioned.count, "lab.submissions.dlq.v1 is not added twice")
+        #expect(provisioned.filter(\.isDeadLetter).map(\.name) == [
+            "lab.submissions.dlq.v1", "tracing.dlq.v1", "allocator.dlq.v1", "notifier.dlq.v1",
+        ])
+        #expect(TopicCatalog.consumerGroups == ["lab.submissions", "tracing", "allocator", "notifier"])
+    }
+
     @Test("every event type maps to exactly one topic, the one it names")
     func eventTypesMapToOneTopic() {
         let types = TopicCatalog.eventTypes

@@ -98,6 +98,25 @@ public enum TopicCatalog {
     /// `lab.submissions.dlq.v1`: submissions intake could not parse → operations.
     public static let labSubmissionsDeadLetter = Topic.deadLetterTopic(forGroup: labSubmissionsGroup)
 
+    /// The consumer group ids of the Fangyi services, one per consuming service: intake's
+    /// consumer of `lab.submissions.v1` (``labSubmissionsGroup``), then tracing, allocator and
+    /// notifier. Each group's dead letters go to ``Topic/deadLetterTopic(forGroup:)``, so these
+    /// ids are also what names the `<group>.dlq.v1` topics that provisioning creates.
+    public static let consumerGroups: [String] = [labSubmissionsGroup, "tracing", "allocator", "notifier"]
+
+    /// Every topic a cluster needs: ``all`` followed by the dead-letter topic of each of
+    /// ``consumerGroups`` that ``all`` does not already contain. `fangyi broker` and
+    /// `fangyi topics provision` create exactly these. Concurrency: pure.
+    public static var provisionedTopics: [Topic] {
+        var topics = all
+        var names = Set(all.map(\.name))
+        for group in consumerGroups {
+            let deadLetter = Topic.deadLetterTopic(forGroup: group)
+            if names.insert(deadLetter.name).inserted { topics.append(deadLetter) }
+        }
+        return topics
+    }
+
     /// Every catalog topic, in the order of ARCHITECTURE.md. Dead-letter topics of other
     /// groups are made on demand with ``Topic/deadLetterTopic(forGroup:)``.
     public static let all: [Topic] = [

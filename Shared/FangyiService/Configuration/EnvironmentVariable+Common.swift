@@ -6,6 +6,33 @@ extension EnvironmentVariable {
         help: "Comma-separated host:port list of Kafka brokers."
     )
 
+    /// `KAFKA_<PROPERTY>`: any librdkafka property, passed through by
+    /// `KafkaConfiguration.fromEnvironment`. Secret, as SASL passwords travel this way.
+    public static let kafkaPassThrough = EnvironmentVariable(
+        "KAFKA_<PROPERTY>",
+        defaultDescription: "unset: librdkafka's defaults (PLAINTEXT, no authentication)",
+        help: """
+            Any librdkafka property, upper-cased with dots as underscores, e.g. \
+            KAFKA_SECURITY_PROTOCOL=sasl_ssl, KAFKA_SASL_MECHANISMS=SCRAM-SHA-512, KAFKA_SASL_USERNAME, \
+            KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_LOCATION=/etc/ssl/certs/kafka-ca.pem. Overrides Fangyi's own settings.
+            """,
+        isSecret: true
+    )
+
+    /// `KAFKA_CLIENT_ID`: the `client.id` shown in broker logs and quotas.
+    public static let kafkaClientID = EnvironmentVariable(
+        "KAFKA_CLIENT_ID",
+        defaultDescription: "fangyi",
+        help: "Kafka client.id, shown in broker logs and used for quotas."
+    )
+
+    /// `KAFKA_STATISTICS_INTERVAL_MS`: how often librdkafka statistics (lag, queue sizes) are sampled.
+    public static let kafkaStatisticsInterval = EnvironmentVariable(
+        "KAFKA_STATISTICS_INTERVAL_MS",
+        defaultDescription: "5000 in services; off in the fangyi CLI",
+        help: "Interval in milliseconds of librdkafka statistics, exported as fangyi_kafka_* metrics; 0 turns them off."
+    )
+
     /// `DATABASE_URL`: the PostgreSQL server. Secret, as it may hold a password.
     public static let databaseURL = EnvironmentVariable(
         "DATABASE_URL",

@@ -68,10 +68,7 @@ public struct ServiceConfiguration: Sendable {
         defaultHTTPPort: Int = 8080,
         bootstrapFile: String = ServiceConfiguration.defaultBootstrapFile
     ) throws(ConfigurationError) -> ServiceConfiguration {
-        var kafka = environment.string(.kafkaBootstrapServers)
-        if kafka == nil {
-            kafka = try Self.bootstrapFromFile(bootstrapFile)
-        }
+        let kafka = try Self.kafkaBootstrapServers(environment, bootstrapFile: bootstrapFile)
 
         let databaseURL = environment.string(.databaseURL) ?? Self.defaultDatabaseURL
         var database: DatabaseConfiguration
@@ -106,6 +103,23 @@ public struct ServiceConfiguration: Sendable {
             logLevel: logLevel ?? .info,
             policyFile: environment.string(.policyFile)
         )
+    }
+
+    /// The brokers named by `KAFKA_BOOTSTRAP_SERVERS`, else the contents of `bootstrapFile`
+    /// (written by `fangyi broker`), else `nil` (callers then use `localhost:9092`).
+    ///
+    /// Services get this through ``fromEnvironment(_:defaultHTTPPort:bootstrapFile:)``; the
+    /// operator CLI, which needs no database, calls it directly.
+    ///
+    /// - Throws: `config.unreadable_file` when the file exists but cannot be read.
+    public static func kafkaBootstrapServers(
+        _ environment: EnvironmentReader = EnvironmentReader(),
+        bootstrapFile: String = ServiceConfiguration.defaultBootstrapFile
+    ) throws(ConfigurationError) -> String? {
+        if let servers = environment.string(.kafkaBootstrapServers) {
+            return servers
+        }
+        return try Self.bootstrapFromFile(bootstrapFile)
     }
 
     /// The trimmed contents of `path`, `nil` if the file is absent or blank.

@@ -93,37 +93,9 @@ public final class ProcessRunner: Sendable {
             let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
             runner?.exited(status: status)
         }
-        try await Self.launch(process)
+        // Spawned from a thread with no signals blocked, so terminate() and interrupt() reach the child.
+        try await ChildProcessLauncher.run(process)
         return runner
-    }
-
-    /// Calls `process.run()` on a fresh thread whose signal mask is empty.
-    ///
-    /// `posix_spawn` gives the child the spawning thread's signal mask, and on
-    /// Linux Swift tasks run on libdispatch worker threads, which block SIGTERM,
-    /// SIGINT and most other signals. A child spawned from a task would
-    /// therefore ignore ``terminate()``, and a service under test would never
-    /// see its graceful-shutdown signal. Spawning from a thread with nothing
-    /// blocked gives the child the default mask, as a shell would.
-    private static func launch(_ process: Process) async throws {
-        let failure: (any Error)? = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                var nothing = sigset_t()
-                sigemptyset(&nothing)
-                pthread_sigmask(SIG_SETMASK, &nothing, nil)
-                do {
-                    try process.run()
-                    continuation.resume(returning: nil)
-                } catch {
-                    continuation.resume(returning: error)
-                }
-            }
-            thread.name = "fangyi.process-runner.spawn"
-            thread.start()
-        }
-        if let failure {
-            throw failure
-        }
     }
 
     private init(executableURL: URL, process: Process) {

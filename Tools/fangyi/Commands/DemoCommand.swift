@@ -1,0 +1,73 @@
+import ArgumentParser
+import FangyiService
+import Foundation
+import ServiceLifecycle
+
+/// `fangyi demo`: the whole local suite in the foreground — the development broker and every
+/// built service — until Ctrl-C or SIGTERM.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the local suite: the development broker and every built Fangyi service.",
+        discussion: """
+            Starts the development broker exactly as `fangyi broker` does, then each service \
+            executable found next to this fangyi binary (\(DemoServiceDefinition.all.map(\.executable).joined(separator: ", "))) \
+            as a child process with KAFKA_BOOTSTRAP_SERVERS set to the broker, DATABASE_URL and \
+            its own HTTP_PORT (\(DemoServiceDefinition.all.map { "\($0.name) \($0.httpPort)" }.joined(separator: ", "))); \
+            every other variable is inherited. Their output is prefixed with the service name. \
+            Ctrl-C or SIGTERM stops the services (SIGTERM, then waits for them) and then the broker.
+
+            `make demo` starts the private PostgreSQL and builds everything first.
+
+            \(ToolEnvironment.helpSection([.databaseURL, ToolEnvironment.logLevelVariable]))
+            """
+    )
+
+    @OptionGroup var options: BrokerOptions
+
+    func run() async throws {
+        let logger = try ToolEnvironment.logger("fangyi.demo")
+        let reader = EnvironmentReader()
+        let databaseURL = reader.string(.databaseURL, default: ServiceConfiguration.defaultDatabaseURL)
+        let database: DatabaseConfiguration
+        do {
+            database = try DatabaseConfiguration(url: databaseURL)
+        } catch {
+            throw ToolError(code: "demo.invalid_database_url", message: "DATABASE_URL: \(error.message)")
+        }
+
+        let directory = ToolEnvironment.executableDirectory
+        var entries: [ServiceSupervisor.Entry] = []
+        var missing: [String] = []
+        for definition in DemoServiceDefinition.all {
+            let executable = directory.appendingPathComponent(definition.executable)
+            if FileManager.default.isExecutableFile(atPath: executable.path) {
+                entries.append(ServiceSupervisor.Entry(definition: definition, executable: executable))
+            } else {
+                missing.append(definition.executable)
+            }
+        }
+
+        Console.err(DevBroker.warning)
+        Console.out("database: \(database.redactedURL)")
+        Console.out("services found: \(entries.isEmpty ? "none" : entries.map(\.definition.executable).joined(separator: ", "))")
+        if !missing.isEmpty {
+            Console.out("services skipped (not built in \(directory.path)): \(missing.joined(separator: ", "))")
+        }
+        if entries.isEmpty {
+            Console.err("no service executables yet: running the broker only")
+        }
+
+        let broker = DevBroker(
+            brokers: options.brokers, bootstrapFile: BootstrapFile(path: options.bootstrapFile), logger: logger)
+        var services: [any Service] = [broker]
+        if !entries.isEmpty {
+            services.append(ServiceSupervisor(
+                entries: entries, broker: broker,
+                environment: [EnvironmentVariable.databaseURL.name: databaseURL]))
+        }
+        // Longer than a service's own 30 s shutdown budget, so a slow one is not killed early.
+        try await ToolLifecycle.run(services, gracePeriod: .seconds(40), logger: logger)
+        Console.err("demo stopped")
+    }
+}
