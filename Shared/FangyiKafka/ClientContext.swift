@@ -22,7 +22,7 @@ final class ClientContext: Sendable {
     }
 
     /// The first fatal error librdkafka reported, if any.
-    var fatalError: KafkaError? { fatal.withLock { $0 } }
+    var reportedFatalError: KafkaError? { fatal.withLock { $0 } }
 
     /// Sets the function that handles consumer group rebalances (consumer only).
     func setRebalanceHandler(_ handler: @escaping @Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void) {

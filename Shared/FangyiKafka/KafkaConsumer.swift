@@ -70,7 +70,7 @@ public final class KafkaConsumer: Sendable {
     public var assignment: Set<TopicPartition> { coordinator.assignment }
 
     /// The fatal error that made this consumer unusable, if one happened.
-    public var fatalKafkaError: KafkaError? { handle.context.fatalError }
+    public var fatalKafkaError: KafkaError? { handle.context.reportedFatalError }
 
     /// Returns the next messages: at least one, at most `maxMessages`, taking
     /// only what is already fetched (it waits only when nothing is).
@@ -82,7 +82,7 @@ public final class KafkaConsumer: Sendable {
         var batch: [KafkaMessage] = []
         while true {
             if Task.isCancelled || coordinator.isStopping { return nil }
-            if let fatal = handle.context.fatalError { throw fatal }
+            if let fatal = handle.context.reportedFatalError { throw fatal }
             coordinator.beginPoll()
             var lastTopic: (OpaquePointer?, String) = (nil, "")
             let fetched = FetchedMessages(capacity: min(maxMessages, 1024))

@@ -52,7 +52,7 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     /// The fatal error that made this producer unusable, if one happened.
-    public var fatalKafkaError: KafkaError? { handle.context.fatalError }
+    public var fatalKafkaError: KafkaError? { handle.context.reportedFatalError }
 
     /// Messages handed to librdkafka and not yet acknowledged or failed.
     public var pendingMessages: Int { Int(rd_kafka_outq_len(handle.pointer)) }
@@ -121,11 +121,13 @@ public final class KafkaProducer: Service, Sendable {
 
     /// Why no message can be sent now: a fatal client error, or shutdown.
     private func refusalError(topic: String) -> KafkaError? {
-        if let fatal = handle.context.fatalError { return fatal }
-        if state.withLock({ $0.closed }) {
-            return KafkaError.client("producer.closed", "the producer is shut down", context: ["kafka.topic": topic])
-        }
+        if let fatal = handle.context.reportedFatalError { return fatal }
+        if state.withLock({ $0.closed }) { return closedError(topic: topic) }
         return nil
+    }
+
+    private func closedError(topic: String) -> KafkaError {
+        KafkaError.client("producer.closed", "the producer is shut down", context: ["kafka.topic": topic])
     }
 
     private enum EnqueueResult {
@@ -148,6 +150,7 @@ public final class KafkaProducer: Service, Sendable {
                 }
             }
         }
+        var refusedAsClosed = false
         let error: OpaquePointer? = message.topic.withCString { topic in
             withOptionalBytes(message.key) { keyPtr, keyLen in
                 withOptionalBytes(message.value) { valuePtr, valueLen in
@@ -164,14 +167,25 @@ public final class KafkaProducer: Service, Sendable {
                         if keyPtr != nil { add(RD_KAFKA_VTYPE_KEY, .init(mem: .init(ptr: keyPtr, size: keyLen))) }
                         if valuePtr != nil { add(RD_KAFKA_VTYPE_VALUE, .init(mem: .init(ptr: valuePtr, size: valueLen))) }
                         if let headers { add(RD_KAFKA_VTYPE_HEADERS, .init(headers: headers)) }
-                        return rd_kafka_produceva(handle.pointer, vus.baseAddress, n)
+                        // The closed check and the hand-over are one step: once run() has
+                        // closed the producer, its final flush sees every message let in.
+                        var produceError: OpaquePointer?
+                        state.withLock { state in
+                            if state.closed {
+                                refusedAsClosed = true
+                            } else {
+                                produceError = rd_kafka_produceva(handle.pointer, vus.baseAddress, n)
+                            }
+                        }
+                        return produceError
                     }
                 }
             }
         }
-        guard let error else { return .enqueued }
+        guard error != nil || refusedAsClosed else { return .enqueued }
         // On failure librdkafka did not take the headers.
         if let headers { rd_kafka_headers_destroy(headers) }
+        guard let error else { return .failed(closedError(topic: message.topic)) }
         if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
             rd_kafka_error_destroy(error)
             return .queueFull
@@ -203,16 +217,24 @@ public final class KafkaProducer: Service, Sendable {
             self.state.withLock { $0.shuttingDown = true }
             self.wakeup.signal()
         }
-        let left = await flush(timeout: configuration.flushTimeout)
-        if left > 0 {
-            logger.error("producer shut down with unacknowledged messages", metadata: ["kafka.pending": "\(left)"])
-        }
+        // Close first: from here on sends are refused, so the flush below covers
+        // every message librdkafka holds and no sender is left waiting for a report.
         let waiters = state.withLock { state in
             state.closed = true
             defer { state.capacityWaiters = [] }
             return state.capacityWaiters
         }
         waiters.forEach { $0.resume() }
+        let left = await flush(timeout: configuration.flushTimeout)
+        guard left > 0 else { return }
+        // What the flush deadline left undelivered fails now (PURGE_QUEUE /
+        // PURGE_INFLIGHT delivery reports) instead of hanging its senders.
+        logger.error("producer shut down with unacknowledged messages; failing them", metadata: ["kafka.pending": "\(left)"])
+        _ = rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        let stillLeft = await flush(timeout: .seconds(5))
+        if stillLeft > 0 {
+            logger.critical("librdkafka kept messages after purge", metadata: ["kafka.pending": "\(stillLeft)"])
+        }
     }
 
     /// Waits until every queued message is acknowledged or failed, or `timeout`

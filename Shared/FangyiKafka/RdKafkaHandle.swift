@@ -52,14 +52,4 @@ final class RdKafkaHandle: @unchecked Sendable {
     func destroy() {
         rd_kafka_destroy(pointer)
     }
-
-    /// The fatal error librdkafka raised, if any (idempotent producer sequence errors, fenced members).
-    func fatalError() -> KafkaError? {
-        var buf = [CChar](repeating: 0, count: 512)
-        let err = rd_kafka_fatal_error(pointer, &buf, buf.count)
-        guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        var error = KafkaError(err, message: string(fromErrorBuffer: buf))
-        error = KafkaError(code: error.code, name: error.name, message: error.message, isRetriable: false, isFatal: true)
-        return error
-    }
 }

@@ -38,7 +38,7 @@ struct ConsumerGroupTests {
         #expect(a.error == nil && b.error == nil)
         let values = a.records.map(\.value) + b.records.map(\.value)
         #expect(values.count == 2_000, "\(values.count - Set(values).count) messages were read twice")
-        #expect(Set(values) == Set((0..<2_000).map { "m\($0)" }))
+        Self.expectAllRead(values, of: 2_000)
         let secondHalfByB = b.records.filter { Int($0.value.dropFirst()) ?? 0 >= 1_000 }
         #expect(!secondHalfByB.isEmpty, "B read its share of the new messages")
         #expect(secondHalfByB.allSatisfy { finalB.contains($0.topicPartition) })
@@ -58,13 +58,8 @@ struct ConsumerGroupTests {
         let config = Self.handoverConfiguration(kafka, group: "close")
         let log = HookLog()
         let a = try KafkaConsumer(configuration: config, topics: [topic], logger: kafka.logger, hooks: log.hooks(for: "A"))
-        var readByA: [String] = []
-        while readByA.count < total / 2 {
-            let batch = try await withDeadline("A reading half of the messages") { try await a.nextBatch(maxMessages: 30) }
-            guard let batch else { break }
-            readByA += batch.map { String(decoding: $0.value ?? [], as: UTF8.self) }
-            try a.storeOffsets(for: batch)
-        }
+        let readByA = try await a.read(maxMessages: 30, storingOffsets: true) { $0.count >= total / 2 }
+            .map { String(decoding: $0.value ?? [], as: UTF8.self) }
         await a.close()
         #expect(a.assignment.isEmpty)
         let revokedAtClose = log.events.filter { $0.member == "A" && $0.kind == .revoke }
@@ -79,8 +74,9 @@ struct ConsumerGroupTests {
         await b.stop()
         let readByB = b.records.map(\.value)
         #expect(readByB.count == total - readByA.count, "B starts exactly where A's stored offsets end")
-        #expect(Set(readByA).isDisjoint(with: readByB))
-        #expect(Set(readByA + readByB) == Set((0..<total).map { "m\($0)" }))
+        let readTwice = Set(readByA).intersection(readByB)
+        #expect(readTwice.isEmpty, "\(readTwice.count) messages A had stored were read again by B")
+        Self.expectAllRead(readByA + readByB, of: total)
     }
 
     @Test("breaking out of for-await over messages() closes the consumer and hands its partitions over")
@@ -116,7 +112,7 @@ struct ConsumerGroupTests {
         await b.stop()
         let readByB = b.records.map(\.value)
         #expect(readByB.count == total - readByA.count, "B starts right after A's last stored offset")
-        #expect(Set(readByA + readByB) == Set((0..<total).map { "m\($0)" }))
+        Self.expectAllRead(readByA + readByB, of: total)
     }
 
     @Test("the revocation hook runs before the partitions move to the new member")
@@ -172,19 +168,19 @@ struct ConsumerGroupTests {
         try await kafka.produce((0..<10).map { "p1-\($0)" }, to: topic, partition: 1)
 
         let consumer = try KafkaConsumer(configuration: kafka.consumerConfiguration(group: "pause"), topics: [topic], logger: kafka.logger)
-        let initial = try await Self.read(consumer, until: { $0.count >= 20 })
+        let initial = try await consumer.read { $0.count >= 20 }
         #expect(initial.count == 20)
         #expect(consumer.assignment == [p0, p1])
 
         try consumer.pause([p0])
         try await kafka.produce((10..<20).map { "p0-\($0)" }, to: topic, partition: 0)
         try await kafka.produce((10..<20).map { "p1-\($0)" }, to: topic, partition: 1)
-        let whilePaused = try await Self.read(consumer, until: { $0.filter { $0.partition == 1 }.count >= 10 })
+        let whilePaused = try await consumer.read { $0.filter { $0.partition == 1 }.count >= 10 }
         #expect(whilePaused.filter { $0.partition == 1 }.map(\.offset) == Array(10..<20))
         #expect(whilePaused.allSatisfy { $0.partition == 1 }, "nothing from the paused partition 0")
 
         try consumer.resume([p0])
-        let afterResume = try await Self.read(consumer, until: { $0.count >= 10 })
+        let afterResume = try await consumer.read { $0.count >= 10 }
         #expect(afterResume.map(\.partition) == Array(repeating: 0, count: 10))
         #expect(afterResume.map(\.offset) == Array(10..<20), "resumed where it paused")
         await consumer.close()
@@ -210,13 +206,23 @@ struct ConsumerGroupTests {
         await second.stop()
         let values = second.records.map(\.value)
         #expect(values.count == 100)
-        #expect(Set(values) == Set((100..<200).map { "m\($0)" }), "only the messages after the stored offsets")
+        let reread = values.filter { (Int($0.dropFirst()) ?? 0) < 100 }
+        #expect(reread.isEmpty, "\(reread.count) messages before the stored offsets were read again, e.g. \(reread.prefix(5))")
+        #expect(Set(values) == Set((100..<200).map { "m\($0)" }), "exactly the 100 new messages")
     }
 
     // MARK: - Helpers
 
     static func partitions(of topic: String, count: Int) -> Set<TopicPartition> {
         Set((0..<count).map { TopicPartition(topic: topic, partition: Int32($0)) })
+    }
+
+    /// Expects `values` to contain each of "m0" ..< "m\(count)" (duplicates are checked separately).
+    static func expectAllRead(_ values: [String], of count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let missing = Set((0..<count).map { "m\($0)" }).subtracting(values)
+        let unexpected = Set(values).subtracting((0..<count).map { "m\($0)" })
+        #expect(missing.isEmpty, "\(missing.count) never read, e.g. \(missing.sorted().prefix(5))", sourceLocation: sourceLocation)
+        #expect(unexpected.isEmpty, "unexpected values: \(unexpected.sorted().prefix(5))", sourceLocation: sourceLocation)
     }
 
     /// Settings for the handover tests.
@@ -237,18 +243,6 @@ struct ConsumerGroupTests {
         var config = kafka.consumerConfiguration(group: group, sessionTimeout: kafka.mock == nil ? .seconds(60) : .seconds(6))
         config.commitInterval = .seconds(3_600)
         return config
-    }
-
-    /// Reads batches until `done` holds for everything read so far.
-    static func read(_ consumer: KafkaConsumer, until done: @escaping @Sendable ([KafkaMessage]) -> Bool) async throws -> [KafkaMessage] {
-        try await withDeadline("reading messages") {
-            var read: [KafkaMessage] = []
-            while !done(read) {
-                guard let batch = try await consumer.nextBatch() else { break }
-                read += batch
-            }
-            return read
-        }
     }
 }
 

@@ -66,14 +66,8 @@ struct StatisticsTests {
             let results = await producer.send(batch: messages(10, to: 0, tag: "one") + messages(10, to: 1, tag: "one"))
             #expect(results.allSatisfy { (try? $0.get()) != nil })
         }
-        var read = 0
-        while read < 20 {
-            let batch = try await withDeadline("reading the first 20 messages") { try await consumer.nextBatch() }
-            guard let batch else { break }
-            read += batch.count
-            try consumer.storeOffsets(for: batch)
-        }
-        #expect(read == 20)
+        let firstPhase = try await consumer.read(storingOffsets: true) { $0.count >= 20 }
+        #expect(firstPhase.count == 20)
 
         // Phase 2: 5 and 7 more, fetched but never stored — the lag a dashboard must show.
         let reader = RecordingConsumer(consumer, storesOffsets: false)
