@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FangyiService", targets: ["FangyiService"]),
         .library(name: "FangyiTesting", targets: ["FangyiTesting"]),
         .executable(name: "fangyi", targets: ["fangyi"]),
+        .executable(name: "fangyi-intake", targets: ["fangyi-intake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -95,6 +96,47 @@ let package = Package(
             path: "Tools/fangyi",
             swiftSettings: strict
         ),
+        .target(
+            name: "FangyiIntake",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Intake",
+            exclude: ["Main"],
+            resources: [.copy("API/openapi.yaml")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-intake",
+            dependencies: [
+                "FangyiIntake",
+                "FangyiService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Intake/Main",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-intake-bench",
+            dependencies: [
+                "FangyiIntake",
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Benchmarks/IntakeBench",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "fangyi-test-worker",
             dependencies: [
@@ -127,6 +169,17 @@ let package = Package(
             name: "FangyiToolTests",
             dependencies: ["fangyi", "FangyiKafka", "FangyiEvents", "FangyiTesting"],
             path: "Tests/FangyiToolTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: [
+                "FangyiIntake", "FangyiTesting", "FangyiKafka", "FangyiEvents", "FangyiService",
+                "fangyi-intake",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/IntakeTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -86,7 +86,7 @@ struct CommandProcessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let demo = try await ProcessRunner.start(
             executableURL: try ProcessRunner.executableURL(named: "fangyi"),
-            arguments: ["demo", "--brokers", "1"], workingDirectory: directory)
+            arguments: ["demo", "--brokers", "1", "--services-directory", directory.path], workingDirectory: directory)
         try await demo.waitForLine(containing: "bootstrap: ")
         try await demo.waitForLine(containing: "services skipped")
         try await demo.waitForLine(containing: "running the broker only", on: .standardError)

@@ -40,6 +40,17 @@ public enum EventJSON {
     /// Encodes `value` as stable JSON bytes. Throws Foundation's `EncodingError` (only for
     /// values JSON cannot represent, such as a non-finite `Double`). Concurrency: thread-safe.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        if let writable = value as? any JSONOutputWritable {
+            var output = JSONOutput()
+            writable.write(to: &output)
+            return output.bytes
+        }
+        return [UInt8](try encoder.encode(value))
+    }
+
+    /// Encodes through `JSONEncoder` even when `value` writes its own JSON: the reference the
+    /// hand-written forms are checked against. Concurrency: thread-safe.
+    public static func encodeWithFoundation(_ value: some Encodable) throws -> [UInt8] {
         [UInt8](try encoder.encode(value))
     }
 

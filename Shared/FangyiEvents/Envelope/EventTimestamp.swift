@@ -92,7 +92,8 @@ public enum EventTimestamp {
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (era-based day arithmetic).
-    static func civilDate(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
+    /// Concurrency: pure. Shared by every hand-written date parser in Fangyi.
+    public static func civilDate(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468  // days from 0000-03-01
         let era = floorDivide(shifted, 146_097)
         let dayOfEra = shifted - era * 146_097
@@ -105,8 +106,8 @@ public enum EventTimestamp {
         return (Int(year), Int(month), Int(day))
     }
 
-    /// A proleptic Gregorian date to days since 1970-01-01.
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int64 {
+    /// A proleptic Gregorian date to days since 1970-01-01. Concurrency: pure.
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = floorDivide(y, 400)
         let yearOfEra = y - era * 400
@@ -116,8 +117,8 @@ public enum EventTimestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// Days in `month` of `year` (Gregorian leap rule).
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    /// Days in `month` of `year` (Gregorian leap rule). Concurrency: pure.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2:
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

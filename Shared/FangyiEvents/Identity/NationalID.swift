@@ -141,7 +141,8 @@ public struct NationalID: Sendable, Hashable, CustomStringConvertible, CustomDeb
         for scalar in raw.unicodeScalars {
             var value = scalar.value
             if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }  // full-width ASCII forms
-            if scalar.properties.isWhitespace || value == 0x2D || (0x2010...0x2015).contains(value) || value == 0x2212 {
+            let isWhitespace = value < 0x80 ? (value == 0x20 || (0x09...0x0D).contains(value)) : scalar.properties.isWhitespace
+            if isWhitespace || value == 0x2D || (0x2010...0x2015).contains(value) || value == 0x2212 {
                 continue
             }
             guard value < 0x80 else {

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import NIOCore
 
 /// Builds the HTTP side of a service: a router that already has problem+json
 /// errors and the health and metrics endpoints, and the Hummingbird
@@ -31,6 +32,8 @@ public enum ServiceHTTP {
     /// on graceful shutdown and finishes the requests in flight.
     ///
     /// - Parameters:
+    ///   - idleTimeout: A connection that sends nothing for this long is closed, a request
+    ///     half-sent included (slow clients cannot hold connections open). Default 60 s.
     ///   - onServerRunning: Called once the server listens; receives the bound
     ///     port (useful with port 0).
     public static func makeApplication<Context: RequestContext>(
@@ -39,10 +42,14 @@ public enum ServiceHTTP {
         port: Int,
         serverName: String,
         logger: Logger,
+        idleTimeout: Duration = .seconds(60),
         onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> Application<RouterResponder<Context>> where Context: InitializableFromSource<ApplicationRequestContextSource> {
-        Application(
+        let (seconds, attoseconds) = idleTimeout.components
+        let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
             logger: logger
@@ -56,6 +63,7 @@ public enum ServiceHTTP {
         configuration: ServiceConfiguration,
         serverName: String,
         logger: Logger,
+        idleTimeout: Duration = .seconds(60),
         onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> Application<RouterResponder<Context>> where Context: InitializableFromSource<ApplicationRequestContextSource> {
         self.makeApplication(
@@ -64,6 +72,7 @@ public enum ServiceHTTP {
             port: configuration.httpPort,
             serverName: serverName,
             logger: logger,
+            idleTimeout: idleTimeout,
             onServerRunning: onServerRunning
         )
     }

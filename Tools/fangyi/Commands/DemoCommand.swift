@@ -25,6 +25,16 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var options: BrokerOptions
 
+    @Option(help: "Where to look for the service executables (default: next to this fangyi binary).")
+    var servicesDirectory: String?
+
+    /// Development-only keys, used when the environment sets none: the demo needs no secrets,
+    /// and these must never protect real data (they are in the source).
+    static let developmentKeys: [String: String] = [
+        "FANGYI_SUBJECT_KEY": "ZmFuZ3lpLWRlbW8tc3ViamVjdC1rZXktbm90LXNlY3JldCE=",
+        "FANGYI_CONTACT_KEY": "demo:ZmFuZ3lpLWRlbW8tY29udGFjdC1rZXktbm90LXNlY3I=",
+    ]
+
     func run() async throws {
         let logger = try ToolEnvironment.logger("fangyi.demo")
         let reader = EnvironmentReader()
@@ -36,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ToolError(code: "demo.invalid_database_url", message: "DATABASE_URL: \(error.message)")
         }
 
-        let directory = ToolEnvironment.executableDirectory
+        let directory = servicesDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ToolEnvironment.executableDirectory
         var entries: [ServiceSupervisor.Entry] = []
         var missing: [String] = []
         for definition in DemoServiceDefinition.all {
@@ -64,10 +74,21 @@ struct DemoCommand: AsyncParsableCommand {
         if !entries.isEmpty {
             services.append(ServiceSupervisor(
                 entries: entries, broker: broker,
-                environment: [EnvironmentVariable.databaseURL.name: databaseURL]))
+                environment: Self.serviceEnvironment(databaseURL: databaseURL)))
         }
         // Longer than a service's own 30 s shutdown budget, so a slow one is not killed early.
         try await ToolLifecycle.run(services, gracePeriod: .seconds(40), logger: logger)
         Console.err("demo stopped")
+    }
+
+    /// What every service gets besides the inherited environment: the database, and the
+    /// development keys where the environment has none (with a warning).
+    static func serviceEnvironment(databaseURL: String) -> [String: String] {
+        var environment = [EnvironmentVariable.databaseURL.name: databaseURL]
+        for (name, value) in developmentKeys where (ProcessInfo.processInfo.environment[name] ?? "").isEmpty {
+            environment[name] = value
+            Console.err("\(name) is not set: using the demo's development key (never for real data)")
+        }
+        return environment
     }
 }

@@ -1,0 +1,3 @@
+import FangyiIntake
+
+try await IntakeMain.run()
