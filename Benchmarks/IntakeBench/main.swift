@@ -290,7 +290,8 @@ let singleBodies = (0..<requests).map { ByteBuffer(string: jsonItem($0, run: "la
 }
 
 let rawLatency = try await withProducer { producer in
-    try await paced(connections: 64) { _, index in
+    _ = try await producer.send(baselineRecords[0])  // warm-up: metadata and connections
+    return try await paced(connections: 64) { _, index in
         _ = try await producer.send(baselineRecords[index % baselineRecords.count])
     }
 }
@@ -299,6 +300,13 @@ let intakeLatency = try await withProducer { producer in
         let clients = (0..<64).map { _ in TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30))) }
         clients.forEach { $0.connect() }
         defer { for client in clients { Task { try? await client.shutdown() } } }
+        // Warm up: every connection open and one result through, so the paced phase measures
+        // steady state rather than 64 TCP handshakes landing on its first milliseconds.
+        for (index, client) in clients.enumerated() {
+            let response = try await client.post("/v1/results", headers: headers,
+                                                 body: ByteBuffer(string: jsonItem(index, run: "warm-\(UUID().uuidString.prefix(4))")))
+            guard response.status == .ok else { throw BenchError(message: "warm-up answered \(response.status)") }
+        }
         return try await paced(connections: 64) { worker, index in
             let response = try await clients[worker].post("/v1/results", headers: headers, body: singleBodies[index])
             guard response.status == .ok else { throw BenchError(message: "single POST answered \(response.status)") }

@@ -36,15 +36,9 @@ public struct SubmissionProcessor: Sendable {
             switch result {
             case .failure(let rejection):
                 outcomes[index] = ItemOutcome(index: index, specimenId: rejection.specimenId, kind: .rejected(rejection.problem))
-            case .success(let accepted):
-                do {
-                    records.append(try ResultPublisher.record(for: accepted))
-                    recordItems.append((index, EventID.string(accepted.eventID), accepted.specimenId))
-                } catch {
-                    let problem = IntakeProblem(code: "event.unencodable", message: "the result could not be encoded: \(error.code)",
-                                                pointer: Self.pointer(of: items[index]))
-                    outcomes[index] = ItemOutcome(index: index, specimenId: accepted.specimenId, kind: .rejected(problem))
-                }
+            case .success(let ready):
+                records.append(ready.record)
+                recordItems.append((index, EventID.string(ready.accepted.eventID), ready.accepted.specimenId))
             }
         }
         if !records.isEmpty {
@@ -73,28 +67,45 @@ public struct SubmissionProcessor: Sendable {
         var specimenId: String?
     }
 
-    /// Validates every item; submissions of more than a few hundred items are split across cores.
-    private func validate(_ items: [SubmissionItem], lab: LabAccount, now: Date) async -> [Result<AcceptedResult, Rejection>] {
+    /// An accepted item with its Kafka record, built by the validating worker.
+    private struct Ready: Sendable {
+        var accepted: AcceptedResult
+        var record: KafkaProducerMessage
+    }
+
+    /// Validates every item and builds the records of the accepted ones; submissions of more
+    /// than a few hundred items are split across cores.
+    private func validate(_ items: [SubmissionItem], lab: LabAccount, now: Date) async -> [Result<Ready, Rejection>] {
         let validator = self.validator
-        @Sendable func check(_ item: SubmissionItem) -> Result<AcceptedResult, Rejection> {
+        @Sendable func check(_ item: SubmissionItem) -> Result<Ready, Rejection> {
             switch item {
             case .unreadable(let problem, let specimenId):
                 return .failure(Rejection(problem: problem, specimenId: specimenId))
             case .read(let result):
-                return validator.validate(result, lab: lab, now: now).mapError {
-                    Rejection(problem: $0, specimenId: result.specimenId?.value ?? result.poolId?.value)
+                switch validator.validate(result, lab: lab, now: now) {
+                case .failure(let problem):
+                    return .failure(Rejection(problem: problem, specimenId: result.specimenId?.value ?? result.poolId?.value))
+                case .success(let accepted):
+                    do {
+                        return .success(Ready(accepted: accepted, record: try ResultPublisher.record(for: accepted)))
+                    } catch {
+                        return .failure(Rejection(problem: IntakeProblem(code: "event.unencodable",
+                                                                         message: "the result could not be encoded: \(error.code)",
+                                                                         pointer: result.pointer),
+                                                  specimenId: accepted.specimenId))
+                    }
                 }
             }
         }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / 256)
         guard workers > 1 else { return items.map(check) }
         let chunk = (items.count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, [Result<AcceptedResult, Rejection>]).self) { group in
+        return await withTaskGroup(of: (Int, [Result<Ready, Rejection>]).self) { group in
             for start in stride(from: 0, to: items.count, by: chunk) {
                 let slice = Array(items[start..<min(start + chunk, items.count)])
                 group.addTask { (start, slice.map(check)) }
             }
-            var parts: [(Int, [Result<AcceptedResult, Rejection>])] = []
+            var parts: [(Int, [Result<Ready, Rejection>])] = []
             for await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
