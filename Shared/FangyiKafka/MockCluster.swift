@@ -1,5 +1,9 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Logging
+import Synchronization
 
 /// librdkafka's in-memory mock Kafka cluster (`rdkafka_mock.h`): real Kafka
 /// protocol on loopback TCP, data in memory only. For tests and the local dev
@@ -13,6 +17,8 @@ public final class MockCluster: Sendable {
     public let bootstrapServers: String
     /// The broker ids (1...n).
     public let brokerIDs: [Int32]
+    /// Sockets holding the listening ports of brokers that are down, by broker id (see ``setBrokerDown(_:)``).
+    private let reservedPorts = Mutex<[Int32: [(port: UInt16, fd: Int32)]]>([:])
 
     /// Starts a mock cluster with `brokers` brokers listening on loopback ports.
     public init(brokers: Int = 3, logger: Logger) throws(KafkaError) {
@@ -29,6 +35,7 @@ public final class MockCluster: Sendable {
     }
 
     deinit {
+        for slot in reservedPorts.withLock({ $0.values.flatMap { $0 } }) { close(slot.fd) }
         let cluster = UncheckedPointer(self.cluster)
         let handle = self.handle
         DedicatedThread.detach(name: "kafka-mock-destroy") {
@@ -47,13 +54,53 @@ public final class MockCluster: Sendable {
     }
 
     /// Takes a broker down: its connections are closed and it refuses new ones.
+    ///
+    /// librdkafka 2.0.2 closes the broker's listening socket and, on ``setBrokerUp(_:)``,
+    /// aborts the whole process if it cannot listen on the same port again. Any socket of
+    /// the process or the machine may take that free port meanwhile (a client's ephemeral
+    /// port), so the port is held here, bound but not listening (connections are still
+    /// refused), until the broker comes back.
     public func setBrokerDown(_ brokerID: Int32) throws(KafkaError) {
         try check(rd_kafka_mock_broker_set_down(cluster, brokerID), "broker_set_down")
+        let servers = bootstrapServers
+        reservedPorts.withLock { reserved in
+            // Never a second socket on a port already held: the broker that owns it could not listen again.
+            let held = Set(reserved.values.flatMap { $0.map(\.port) })
+            for port in Self.bootstrapPorts(servers) where !held.contains(port) {
+                if let fd = Self.reserve(port) { reserved[brokerID, default: []].append((port, fd)) }
+            }
+        }
     }
 
-    /// Brings a broker back up.
+    /// Brings a broker back up (releasing the port held for it just before).
     public func setBrokerUp(_ brokerID: Int32) throws(KafkaError) {
+        let held = reservedPorts.withLock { $0.removeValue(forKey: brokerID) ?? [] }
+        for slot in held { close(slot.fd) }
         try check(rd_kafka_mock_broker_set_up(cluster, brokerID), "broker_set_up")
+    }
+
+    private static func bootstrapPorts(_ servers: String) -> [UInt16] {
+        servers.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { UInt16($0) } }
+    }
+
+    /// Binds 127.0.0.1:`port` without listening; nil when the port is in use (a live broker's).
+    private static func reserve(_ port: UInt16) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 
     /// Sets a broker's round-trip time.
