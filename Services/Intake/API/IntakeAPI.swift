@@ -168,7 +168,7 @@ public struct IntakeAPI: Sendable {
                                  headers: [.wwwAuthenticate: "Bearer realm=\"fangyi-intake\", error=\"invalid_token\""])
         }
         if let wait = limiter.acquire(lab: lab.id, rate: lab.requestsPerSecond ?? configuration.requestsPerSecond, now: .now) {
-            let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+            let seconds = max(1, Int(wait.seconds.rounded(.up)))
             throw ProblemDetails(status: .tooManyRequests, detail: "the lab's request rate is limited; retry after \(seconds) s",
                                  code: "rate.limited", headers: [.retryAfter: String(seconds)])
         }

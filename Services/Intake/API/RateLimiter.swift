@@ -22,9 +22,7 @@ final class RateLimiter: Sendable {
     func acquire(lab: String, rate: Double, now: ContinuousClock.Instant) -> Duration? {
         buckets.withLock { buckets in
             var bucket = buckets[lab] ?? Bucket(tokens: burst, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + max(0, seconds) * rate)
+            bucket.tokens = min(burst, bucket.tokens + max(0, (now - bucket.updated).seconds) * rate)
             bucket.updated = now
             defer { buckets[lab] = bucket }
             if bucket.tokens >= 1 {

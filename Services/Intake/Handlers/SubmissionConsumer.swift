@@ -75,9 +75,11 @@ public final class SubmissionConsumer: Service, Sendable {
             return await deliver(outputs)
         }
         let items: [SubmissionItem]
+        let format: SubmissionFormat
         do {
             let read = try Self.read(message)
             items = read.items
+            format = read.format
             if headerSubmissionID == nil, let stated = read.submissionID { submissionID = stated }
         } catch {
             outputs.append(deadLetter(message, problems: [(0, error)], at: receivedAt))
@@ -86,7 +88,7 @@ public final class SubmissionConsumer: Service, Sendable {
             return await deliver(outputs)
         }
         while true {
-            let outcomes = await processor.process(items, lab: lab, format: Self.format(of: message), now: receivedAt)
+            let outcomes = await processor.process(items, lab: lab, format: format, now: receivedAt)
             if outcomes.contains(where: { if case .unavailable = $0.kind { true } else { false } }) {
                 guard await pause() else { return false }
                 continue
@@ -125,24 +127,25 @@ public final class SubmissionConsumer: Service, Sendable {
         return !Task.isShuttingDownGracefully
     }
 
-    static func format(of message: KafkaMessage) -> SubmissionFormat {
-        let type = message.headers.first { $0.key == "content-type" }?.stringValue?.lowercased() ?? "application/json"
+    /// The format a record's `content-type` names (lowercased), JSON when absent.
+    static func format(contentType type: String) -> SubmissionFormat {
         if type.contains("fhir") { return .fhir }
         if type.contains("hl7") { return .hl7v2 }
         if type.contains("csv") { return .csv }
         return .json
     }
 
-    /// The items of a record, and the submission id its body states (JSON `submissionId`).
-    static func read(_ message: KafkaMessage) throws(IntakeProblem) -> (items: [SubmissionItem], submissionID: String?) {
+    /// The items of a record, the submission id its body states (JSON `submissionId`), and its format.
+    static func read(_ message: KafkaMessage) throws(IntakeProblem) -> (items: [SubmissionItem], submissionID: String?, format: SubmissionFormat) {
         let body = message.value ?? []
         let type = message.headers.first { $0.key == "content-type" }?.stringValue?.lowercased() ?? "application/json"
-        switch format(of: message) {
+        let format = format(contentType: type)
+        switch format {
         case .json:
             let submission = try JSONResultReader().read(body)
-            return (submission.items, submission.submissionId)
-        case .csv: return (try CSVReader().read(body), nil)
-        case .fhir: return (type.contains("ndjson") ? FHIRReader().read(ndjson: body) : try FHIRReader().read(bundle: body), nil)
+            return (submission.items, submission.submissionId, format)
+        case .csv: return (try CSVReader().read(body), nil, format)
+        case .fhir: return (type.contains("ndjson") ? FHIRReader().read(ndjson: body) : try FHIRReader().read(bundle: body), nil, format)
         case .hl7v2:
             var items: [SubmissionItem] = []
             for hl7 in HL7v2Reader().read(String(decoding: body, as: UTF8.self)) {
@@ -155,7 +158,7 @@ public final class SubmissionConsumer: Service, Sendable {
             guard !items.isEmpty else {
                 throw IntakeProblem(code: "hl7.msh.missing", message: "the value holds no HL7 v2 message", pointer: "message[1]/MSH[1]")
             }
-            return (items, nil)
+            return (items, nil, format)
         }
     }
 

@@ -67,11 +67,14 @@ public final class TestKafka: Sendable {
     }
 
     /// Runs `body` with a producer whose `run()` loop is active, then shuts it down.
+    ///
+    /// - Parameter logger: where the producer logs; default this fixture's logger.
     public func withProducer<T: Sendable>(
         _ configuration: KafkaProducerConfiguration? = nil,
+        logger: Logger? = nil,
         _ body: @Sendable (KafkaProducer) async throws -> T
     ) async throws -> T {
-        let producer = try KafkaProducer(configuration: configuration ?? producerConfiguration(), logger: logger)
+        let producer = try KafkaProducer(configuration: configuration ?? producerConfiguration(), logger: logger ?? self.logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await producer.run(); return nil }
             defer { group.cancelAll() }

@@ -98,24 +98,19 @@ struct IntakeHarness: Sendable {
         }
         let logs = CapturedLogs()
         let logger = logs.logger("fangyi.intake.test")
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(kafka: kafka.kafkaConfiguration(), linger: .milliseconds(2), deliveryTimeout: publishTimeout),
-            logger: logger)
         var configuration = try IntakeConfiguration.fromEnvironment(EnvironmentReader([:]))
         configuration.maxBodyBytes = maxBodyBytes
         configuration.publishTimeout = publishTimeout
-        let labs = LabDirectory(registry: try TestLabs.registry(), logger: logger)
-        let harness = IntakeHarness(
-            kafka: kafka, producer: producer,
-            processor: SubmissionProcessor(validator: TestLabs.validator(), publisher: ResultPublisher(producer: producer), logger: logger),
-            labs: labs, logs: logs, configuration: configuration)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await producer.run(); return nil }
-            defer { group.cancelAll() }
-            let result = try await body(harness)
-            group.cancelAll()
-            while let next = try await group.next() { if next != nil { break } }
-            return result
+        let settings = configuration
+        let producerConfiguration = KafkaProducerConfiguration(kafka: kafka.kafkaConfiguration(), linger: .milliseconds(2),
+                                                               deliveryTimeout: publishTimeout)
+        return try await kafka.withProducer(producerConfiguration, logger: logger) { producer in
+            let labs = LabDirectory(registry: try TestLabs.registry(), logger: logger)
+            let harness = IntakeHarness(
+                kafka: kafka, producer: producer,
+                processor: SubmissionProcessor(validator: TestLabs.validator(), publisher: ResultPublisher(producer: producer), logger: logger),
+                labs: labs, logs: logs, configuration: settings)
+            return try await body(harness)
         }
     }
 
