@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FangyiTesting", targets: ["FangyiTesting"]),
         .executable(name: "fangyi", targets: ["fangyi"]),
         .executable(name: "fangyi-intake", targets: ["fangyi-intake"]),
+        .executable(name: "fangyi-tracing", targets: ["fangyi-tracing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -123,6 +124,29 @@ let package = Package(
             path: "Services/Intake/Main",
             swiftSettings: strict
         ),
+        .target(
+            name: "FangyiTracing",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Tracing",
+            exclude: ["Main"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-tracing",
+            dependencies: ["FangyiTracing"],
+            path: "Services/Tracing/Main",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "fangyi-intake-bench",
             dependencies: [
@@ -180,6 +204,16 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntakeTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TracingTests",
+            dependencies: [
+                "FangyiTracing", "FangyiTesting", "FangyiKafka", "FangyiEvents", "FangyiService", "fangyi-tracing",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/TracingTests",
             swiftSettings: strict
         ),
         .testTarget(

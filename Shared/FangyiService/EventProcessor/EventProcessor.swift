@@ -195,23 +195,40 @@ public final class EventProcessor: Service, Sendable {
         let group = configuration.groupID
         let handler = self.handler
         let logger = self.logger
-        let (fresh, published) = try await database.withTransaction { connection -> (Int, Int) in
-            let newIDs = try await EventStore.recordInbox(events, group: group, on: connection, logger: logger)
+        let exempt = configuration.inboxExemptTopics
+        let deadLetterTopic = configuration.deadLetterTopic
+        let (fresh, published, rejected) = try await database.withTransaction { connection -> (Int, Int, Int) in
+            let tracked = exempt.isEmpty ? events : events.filter { !exempt.contains($0.message.topic) }
+            let newIDs = tracked.isEmpty ? [] : try await EventStore.recordInbox(tracked, group: group, on: connection, logger: logger)
             var seen = Set<String>()
-            let fresh = events.filter { newIDs.contains($0.id) && seen.insert($0.id).inserted }
-            guard !fresh.isEmpty else { return (0, 0) }
+            let fresh = events.filter {
+                exempt.contains($0.message.topic) || (newIDs.contains($0.id) && seen.insert($0.id).inserted)
+            }
+            guard !fresh.isEmpty else { return (0, 0, 0) }
             let transaction = EventTransaction(connection: connection)
             try await handler.handle(fresh, in: transaction)
-            try await EventStore.appendOutbox(transaction.outbound, on: connection, logger: logger)
-            return (fresh.count, transaction.outbound.count)
+            let now = Date()
+            let deadLetters = transaction.rejected.map { rejection in
+                DeadLetter.message(for: rejection.event.message, code: rejection.code, message: rejection.message,
+                                   group: group, topic: deadLetterTopic, attempts: 1, at: now)
+            }
+            try await EventStore.appendOutbox(transaction.outbound, deadLetters: deadLetters, on: connection, logger: logger)
+            return (fresh.count, transaction.outbound.count + deadLetters.count, deadLetters.count)
         }
         let duplicates = events.count - fresh
         state.withLock {
             $0.statistics.processed += fresh
             $0.statistics.duplicates += duplicates
+            $0.statistics.deadLettered += rejected
         }
         metrics.processed.increment(by: fresh)
         if duplicates > 0 { metrics.duplicates.increment(by: duplicates) }
+        if rejected > 0 {
+            metrics.deadLettered.increment(by: rejected)
+            logger.warning("events rejected as invalid; dead-lettered through the outbox", metadata: [
+                "kafka.group": "\(group)", "fangyi.events": "\(rejected)", "fangyi.dlq_topic": "\(deadLetterTopic)",
+            ])
+        }
         if published > 0 { relay?.notify() }
     }
 

@@ -17,6 +17,11 @@ public struct EventProcessorConfiguration: Sendable {
     /// Longest delay between attempts, also for infrastructure outages
     /// (database or broker down), which are retried until they pass. Default 10 s.
     public var maxRetryBackoff: Duration
+    /// Topics whose events skip the inbox because the handler makes them idempotent
+    /// itself, by a natural key (for example a check-in's venue, person and time with
+    /// `ON CONFLICT DO NOTHING`). Saves an inbox row per event on high-volume topics.
+    /// Default none.
+    public var inboxExemptTopics: Set<String>
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -25,7 +30,8 @@ public struct EventProcessorConfiguration: Sendable {
         maxBatchSize: Int = 500,
         maxAttempts: Int = 5,
         retryBackoff: Duration = .milliseconds(100),
-        maxRetryBackoff: Duration = .seconds(10)
+        maxRetryBackoff: Duration = .seconds(10),
+        inboxExemptTopics: Set<String> = []
     ) {
         self.groupID = groupID
         self.topics = topics
@@ -33,6 +39,7 @@ public struct EventProcessorConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.retryBackoff = retryBackoff
         self.maxRetryBackoff = maxRetryBackoff
+        self.inboxExemptTopics = inboxExemptTopics
     }
 
     /// `<group>.dlq.v1`.

@@ -51,14 +51,21 @@ enum EventStore {
         return fresh
     }
 
-    /// Appends events to the outbox.
-    static func appendOutbox(_ events: [OutboundEvent], on connection: PostgresConnection, logger: Logger) async throws {
-        guard !events.isEmpty else { return }
-        let ids = events.map(\.envelope.id)
-        let topics = events.map(\.topic)
-        let keys = events.map(\.key)
-        let values = events.map { ByteBuffer(bytes: $0.envelope.data) }
-        let headers = events.map { HeaderCodec.encode($0.envelope.headers()) }
+    /// Appends events, and dead-letter records of rejected events, to the outbox.
+    static func appendOutbox(_ events: [OutboundEvent], deadLetters: [KafkaProducerMessage] = [], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !events.isEmpty || !deadLetters.isEmpty else { return }
+        var ids = events.map(\.envelope.id)
+        var topics = events.map(\.topic)
+        var keys = events.map(\.key)
+        var values = events.map { ByteBuffer(bytes: $0.envelope.data) }
+        var headers = events.map { HeaderCodec.encode($0.envelope.headers()) }
+        for record in deadLetters {
+            ids.append("")
+            topics.append(record.topic)
+            keys.append(String(decoding: record.key ?? [], as: UTF8.self))
+            values.append(ByteBuffer(bytes: record.value ?? []))
+            headers.append(HeaderCodec.encode(record.headers.map { ($0.key, $0.value ?? []) }))
+        }
         try await connection.query("""
             INSERT INTO fangyi_outbox (event_id, topic, message_key, message_value, headers)
             SELECT * FROM unnest(\(ids)::text[], \(topics)::text[], \(keys)::text[], \(values)::bytea[], \(headers)::bytea[])

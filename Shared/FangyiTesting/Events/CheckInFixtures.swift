@@ -12,12 +12,8 @@ public enum CheckInFixtures {
             venueId: "venue-\(index % venues)", venueKind: .restaurant, areaCode: "371502",
             subjectRef: "sr_test\(index)", source: .placeCode,
             checkedInAt: Date(timeIntervalSince1970: 1_650_000_000 + Double(index)))
-        let envelope = try EventEnvelope.make(
-            checkIn, id: EventID.derive(["test-checkin", run, String(index)]), source: "fangyi/test",
-            time: checkIn.checkedInAt)
-        return KafkaProducerMessage(
-            topic: topic, key: Array(checkIn.partitionKey.utf8), value: envelope.data,
-            headers: envelope.headers().map { KafkaHeader(key: $0.key, value: $0.value) })
+        return try EventRecord.message(checkIn, topic: topic, id: EventID.derive(["test-checkin", run, String(index)]),
+                                       time: checkIn.checkedInAt)
     }
 
     /// Records `range` of run `run`.

@@ -1,0 +1,28 @@
+public import Foundation
+
+/// When a case could infect others, which bounds whom tracing looks for.
+///
+/// It opens `lookBackDays` before the earlier of symptom onset and the positive
+/// sample (DOMAIN.md: before onset for symptomatic persons, before the sample for
+/// asymptomatic ones; taking the earlier of the two never misses a presymptomatic
+/// exposure), and closes when the person was isolated.
+public enum InfectiousWindow {
+    /// The window of a case.
+    ///
+    /// - Parameters:
+    ///   - sampleCollectedAt: When the positive sample was taken.
+    ///   - symptomOnset: When symptoms began, if the person has had any.
+    ///   - isolatedAt: When the person was isolated (the positive report, an earlier
+    ///     admission, or an earlier quarantine as a traced contact).
+    public static func of(sampleCollectedAt: Date, symptomOnset: Date?, isolatedAt: Date, policy: TracingPolicy) -> TimeSpan {
+        let anchor = symptomOnset.map { min($0, sampleCollectedAt) } ?? sampleCollectedAt
+        let start = anchor.adding(.seconds(-86_400 * policy.lookBackDays))
+        return TimeSpan(start: start, end: max(isolatedAt, start))
+    }
+
+    /// When a person counts as isolated: the earliest of the positive report, an admission
+    /// to a facility, and the start of quarantine as a traced contact.
+    public static func isolation(reportedAt: Date, admittedAt: Date?, quarantinedAt: Date?) -> Date {
+        [reportedAt, admittedAt, quarantinedAt].compactMap { $0 }.min() ?? reportedAt
+    }
+}

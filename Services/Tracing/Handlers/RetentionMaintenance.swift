@@ -1,0 +1,56 @@
+public import FangyiService
+public import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Keeps the check-in store to the policy's retention: creates the partitions of today
+/// and tomorrow ahead of traffic, drops days past retention (a `DROP TABLE` per day,
+/// not a delete), and removes exposure sources that ended before the retention window.
+/// Runs once at start, then every interval. Safe with several instances: each step is
+/// idempotent and tolerates another instance doing it at the same time.
+public struct RetentionMaintenance: Service {
+    let database: Database
+    let partitions: CheckInPartitions
+    let policy: TracingPolicy
+    let interval: Duration
+    let logger: Logger
+
+    /// Creates the task.
+    public init(database: Database, partitions: CheckInPartitions, policy: TracingPolicy, interval: Duration, logger: Logger) {
+        self.database = database
+        self.partitions = partitions
+        self.policy = policy
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await runOnce(now: Date())
+            } catch {
+                logger.warning("retention maintenance failed; retrying next interval", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            // The interval between maintenance runs is the intended delay, not a wait for a condition.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// One pass: create upcoming partitions, drop expired days; returns the days dropped.
+    @discardableResult
+    public func runOnce(now: Date) async throws -> Int {
+        let today = CheckInPartitions.day(of: now)
+        try await partitions.ensure([today, today + 1], logger: logger)
+        let firstKept = today - policy.retentionDays
+        let dropped = try await partitions.dropBefore(day: firstKept, logger: logger)
+        let cutoff = Date(timeIntervalSince1970: Double(firstKept) * 86_400)
+        try await database.withConnection { connection in
+            try await connection.query("DELETE FROM exposure_sources WHERE ends_at < \(cutoff)", logger: logger)
+        }
+        if dropped > 0 {
+            logger.info("dropped check-in days past retention", metadata: ["fangyi.days": "\(dropped)", "fangyi.retention_days": "\(policy.retentionDays)"])
+        }
+        return dropped
+    }
+}

@@ -1,0 +1,3 @@
+import FangyiTracing
+
+try await TracingMain.run()
