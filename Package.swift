@@ -162,6 +162,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "fangyi-tracing-bench",
+            dependencies: [
+                "FangyiTracing",
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                "FangyiTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/TracingBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "fangyi-test-worker",
             dependencies: [
                 "FangyiKafka",
@@ -212,6 +226,7 @@ let package = Package(
                 "FangyiTracing", "FangyiTesting", "FangyiKafka", "FangyiEvents", "FangyiService", "fangyi-tracing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/TracingTests",
             swiftSettings: strict

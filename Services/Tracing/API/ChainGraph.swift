@@ -37,11 +37,12 @@ struct ChainGraph: Encodable {
     /// (case ids, classification, area, setting).
     var dot: String {
         func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"" + escaped.replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var lines = ["digraph \(quoted("chain " + chainId)) {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
         for node in cases {
-            let label = "\(node.caseId.prefix(8))\\n\(node.classification), \(node.severity)\\narea \(node.areaCode)"
+            let label = "\(node.caseId.prefix(8))\n\(node.classification), \(node.severity)\narea \(node.areaCode)"
             let style = node.recovered ? ", style=dashed" : ""
             lines.append("  \(quoted(node.caseId)) [label=\(quoted(label))\(style)];")
         }

@@ -10,7 +10,8 @@ import NIOCore
 ///
 /// - `GET /v1/cases/{caseId}`: the case and its contacts.
 /// - `GET /v1/chains/{chainId}`: the chain as JSON; `?format=dot` or `Accept: text/vnd.graphviz` for DOT.
-/// - `GET /v1/follow-ups?area=CODE`: the grid worker's list, overdue first, then due today.
+/// - `GET /v1/follow-ups?area=CODE`: the grid worker's list of every pending contact, earliest
+///   deadline first (overdue, then due today, then due just after midnight).
 /// - `POST /v1/contacts/{contactId}/follow-up`: the grid worker found the person.
 ///
 /// Answers carry subject refs (pseudonyms), never names or phones.
@@ -75,9 +76,9 @@ public struct TracingAPI: Sendable {
             let now = Date()
             let today = FollowUp.localDay(containing: now, policy: policy)
             let due = try await database.withConnection { connection in
-                try await TracingStore(connection: connection, logger: logger).followUps(area: area, dueBefore: today.end, limit: limit)
+                try await TracingStore(connection: connection, logger: logger).followUps(area: area, limit: limit)
             }
-            return try json(FollowUpList(area: area, asOf: now, items: due.map { FollowUpList.Item($0, now: now) }))
+            return try json(FollowUpList(area: area, asOf: now, items: due.map { FollowUpList.Item($0, now: now, endOfToday: today.end) }))
         }
         router.post("/v1/contacts/:contactId/follow-up") { request, context in
             try authorize(request)
@@ -165,11 +166,13 @@ struct FollowUpList: Encodable {
         let contact: CaseView.Contact
         let sourceCaseId: String
         let overdue: Bool
+        let dueToday: Bool
 
-        init(_ record: ContactRecord, now: Date) {
+        init(_ record: ContactRecord, now: Date, endOfToday: Date) {
             contact = CaseView.Contact(record)
             sourceCaseId = record.sourceCaseId
             overdue = record.followUpDeadline < now
+            dueToday = record.followUpDeadline <= endOfToday
         }
     }
     let area: String

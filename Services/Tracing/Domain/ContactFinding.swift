@@ -43,7 +43,9 @@ public struct ContactFinding: Sendable, Hashable {
         if tier.rank != other.tier.rank { return tier.rank > other.tier.rank }
         if exposure.end != other.exposure.end { return exposure.end > other.exposure.end }
         if exposure.start != other.exposure.start { return exposure.start < other.exposure.start }
-        return (sourceCaseId, venueId ?? "", via.rawValue) < (other.sourceCaseId, other.venueId ?? "", other.via.rawValue)
+        if sourceCaseId != other.sourceCaseId { return sourceCaseId < other.sourceCaseId }
+        return (viaContactId ?? "", venueId ?? "", via.rawValue, exposureAreaCode)
+            < (other.viaContactId ?? "", other.venueId ?? "", other.via.rawValue, other.exposureAreaCode)
     }
 
     /// The strongest finding per person, sorted by subject ref (the order rows are locked in).

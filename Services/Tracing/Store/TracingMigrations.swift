@@ -1,4 +1,4 @@
-import FangyiService
+public import FangyiService
 
 /// The `tracing` schema.
 ///
@@ -13,8 +13,9 @@ import FangyiService
 /// `persons` (in subject-ref order), so two workers racing on one person serialize
 /// there; the partial unique indexes on open cases and active contacts are the
 /// backstop that makes a double impossible even if that rule were broken.
-enum TracingMigrations {
-    static let all: [Migration] = [
+public enum TracingMigrations {
+    /// Every migration, in order.
+    public static let all: [Migration] = [
         Migration(version: 1, name: "tracing_tables", sql: """
             CREATE TABLE checkins (
                 venue_id      text        NOT NULL,

@@ -16,12 +16,13 @@ extension TracingStore {
         try await cases("SELECT \(unescaped: Self.caseColumns) FROM cases WHERE chain_id = \(chainId) ORDER BY opened_at, case_id")
     }
 
-    /// Active contacts of an area not yet followed up whose deadline falls before `until`:
-    /// overdue first (earliest deadline first), then those due today.
-    func followUps(area: String, dueBefore until: Date, limit: Int) async throws -> [ContactRecord] {
+    /// Active contacts of an area not yet followed up, earliest deadline first: the overdue,
+    /// then those due today, then those identified late in the day whose minimum follow-up
+    /// time runs past midnight. No pending contact is left off the list.
+    func followUps(area: String, limit: Int) async throws -> [ContactRecord] {
         try await contacts("""
             SELECT \(unescaped: Self.contactColumns) FROM contacts
-            WHERE area_code = \(area) AND cleared_at IS NULL AND followed_up_at IS NULL AND follow_up_deadline < \(until)
+            WHERE area_code = \(area) AND cleared_at IS NULL AND followed_up_at IS NULL
             ORDER BY follow_up_deadline, subject_ref LIMIT \(limit)
             """)
     }

@@ -191,7 +191,10 @@ public final class EventProcessor: Service, Sendable {
     }
 
     /// One transaction: inbox, handler, outbox.
-    private func apply(_ events: [InboundEvent]) async throws {
+    /// Applies `events` in one transaction exactly as a consumed batch is applied (inbox,
+    /// handler, outbox, statistics), without Kafka offsets: for replay tools and benchmarks
+    /// that feed a handler directly. Throws what the transaction throws; nothing is retried.
+    public func apply(_ events: [InboundEvent]) async throws {
         let group = configuration.groupID
         let handler = self.handler
         let logger = self.logger
