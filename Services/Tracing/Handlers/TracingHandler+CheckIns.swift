@@ -10,7 +10,7 @@ extension TracingHandler {
         let now = tracer.now
         let latest = now.adding(policy.clockSkew)
         let firstKeptDay = CheckInPartitions.day(of: now) - policy.retentionDays
-        let decoded = decode(run, as: CheckIn.self, in: tracer) { checkIn in
+        let decoded = await decode(run, as: CheckIn.self, in: tracer) { checkIn in
             if checkIn.venueId.isEmpty { return "venueId is empty" }
             if checkIn.subjectRef.isEmpty { return "subjectRef is empty" }
             if checkIn.areaCode.isEmpty { return "areaCode is empty" }
@@ -39,9 +39,8 @@ extension TracingHandler {
         var findings = matches.exposed.compactMap { visit, source in tracer.finding(visit, exposedBy: source) }
         findings += try await lateOwnVisits(matches.own, tracer)
         try await tracer.apply(findings, cause: cause)
-        // Exact counts of stored vs repeated rows would cost a RETURNING of every row; the
-        // outcome counter records the batch as stored.
-        metrics.checkInsStored.increment(by: visits.count)
+        metrics.checkInsStored.increment(by: matches.inserted)
+        if visits.count > matches.inserted { metrics.checkInsDuplicate.increment(by: visits.count - matches.inserted) }
     }
 
     /// Late visits of cases and close contacts: each becomes an exposure source, and

@@ -10,6 +10,8 @@ extension TracingStore {
         /// New visits of persons who are open cases or close contacts, inside their windows:
         /// they may expose others who checked in earlier.
         var own: [Visit] = []
+        /// Rows actually inserted (the rest were repeats).
+        var inserted = 0
     }
 
     /// Inserts check-ins (a repeat is a no-op) and, in the same statement, matches the rows
@@ -31,13 +33,16 @@ extension TracingStore {
               ON CONFLICT DO NOTHING
               RETURNING venue_id, venue_kind, area_code, subject_ref, checked_in_at, ends_at
             )
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
+            FROM inserted
+            UNION ALL
             SELECT i.venue_id, i.venue_kind, i.area_code, i.subject_ref, i.checked_in_at, i.ends_at,
-                   s.owner_ref, s.case_id, s.contact_id, s.grants, s.starts_at, s.ends_at, s.area_code
+                   s.owner_ref, s.case_id, s.contact_id, s.grants, s.starts_at, s.ends_at, s.area_code, NULL
             FROM inserted i JOIN exposure_sources s
               ON s.venue_id = i.venue_id AND i.checked_in_at < s.ends_at AND i.ends_at > s.starts_at
             UNION ALL
             SELECT i.venue_id, i.venue_kind, i.area_code, i.subject_ref, i.checked_in_at, i.ends_at,
-                   NULL, NULL, NULL, NULL, NULL, NULL, NULL
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM inserted i
             WHERE EXISTS (SELECT 1 FROM cases c WHERE c.subject_ref = i.subject_ref AND c.recovered_at IS NULL
                             AND i.checked_in_at < c.infectious_until AND i.ends_at > c.infectious_from)
@@ -46,10 +51,16 @@ extension TracingStore {
             """, logger: logger)
         var matches = CheckInMatches()
         for try await row in rows {
-            let (venue, kind, area, ref, start, end) = try row.decode((String, String, String, String, Date, Date).self)
+            let cells = row.makeRandomAccess()
+            if let count = try cells[13].decode(Int?.self) {
+                matches.inserted = count
+                continue
+            }
+            let (venue, kind, area, ref, start, end) = (
+                try cells[0].decode(String.self), try cells[1].decode(String.self), try cells[2].decode(String.self),
+                try cells[3].decode(String.self), try cells[4].decode(Date.self), try cells[5].decode(Date.self))
             let visit = Visit(venueId: venue, venueKind: VenueKind(rawValue: kind) ?? .other, areaCode: area,
                               subjectRef: ref, span: TimeSpan(start: start, end: end))
-            let cells = row.makeRandomAccess()
             let (owner, caseId, contactId, grants) = (
                 try cells[6].decode(String?.self), try cells[7].decode(String?.self), try cells[8].decode(String?.self),
                 try cells[9].decode(String?.self))

@@ -120,10 +120,9 @@ public final class EventProcessor: Service, Sendable {
         var events: [InboundEvent] = []
         var rejected: [(KafkaMessage, ProcessingFailure, Int)] = []
         events.reserveCapacity(batch.count)
-        for message in batch {
+        for (message, read) in zip(batch, await batch.concurrentMap(InboundEvent.init(message:))) {
             do {
-                let envelope = try EventEnvelope(headers: message.headers.map { ($0.key, $0.value) }, value: message.value ?? [])
-                events.append(InboundEvent(envelope: envelope, message: message))
+                events.append(try read.get())
             } catch {
                 rejected.append((message, ProcessingFailure(error), 1))
             }
