@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// outbox relay, retention maintenance and the query API, and runs them until SIGTERM.
 /// Start as many instances as there are partitions; they share one consumer group.
 public enum TracingMain {
-    /// The consumer group every instance joins.
-    public static let group = "fangyi-tracing"
+    /// The consumer group every instance joins (dead letters: `tracing.dlq.v1`).
+    public static let group = TopicCatalog.tracingGroup
 
     /// Runs the service; `--help` prints the environment variables.
     public static func run(arguments: [String] = CommandLine.arguments) async throws {

@@ -102,7 +102,11 @@ public enum TopicCatalog {
     /// consumer of `lab.submissions.v1` (``labSubmissionsGroup``), then tracing, allocator and
     /// notifier. Each group's dead letters go to ``Topic/deadLetterTopic(forGroup:)``, so these
     /// ids are also what names the `<group>.dlq.v1` topics that provisioning creates.
-    public static let consumerGroups: [String] = [labSubmissionsGroup, "tracing", "allocator", "notifier"]
+    public static let consumerGroups: [String] = [labSubmissionsGroup, tracingGroup, "allocator", "notifier"]
+
+    /// The consumer group every `fangyi-tracing` instance joins; its dead letters go to
+    /// `tracing.dlq.v1`.
+    public static let tracingGroup = "tracing"
 
     /// Every topic a cluster needs: ``all`` followed by the dead-letter topic of each of
     /// ``consumerGroups`` that ``all`` does not already contain. `fangyi broker` and

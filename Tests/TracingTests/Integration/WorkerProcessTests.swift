@@ -78,11 +78,12 @@ struct WorkerProcessTests {
     func killAndRestart() async throws {
         let kafka = try TestKafka(label: "tracing-kill")
         let mock = try #require(kafka.mock)
-        for topic in TracingHandler.topics { try mock.createTopic(topic, partitions: 4) }
-        for output in [TopicCatalog.tracingCases, TopicCatalog.tracingContacts, TopicCatalog.tracingClusters] {
-            try mock.createTopic(output.name, partitions: 4)
-        }
-        try mock.createTopic(Topic.deadLetterTopic(forGroup: TracingMain.group).name, partitions: 1)
+        // Exactly the topics provisioning creates: the worker's inputs, outputs and its
+        // group's dead-letter topic must all be among them.
+        for topic in TopicCatalog.provisionedTopics { try mock.createTopic(topic.name, partitions: 4) }
+        let provisioned = Set(TopicCatalog.provisionedTopics.map(\.name))
+        #expect(provisioned.isSuperset(of: TracingHandler.topics))
+        #expect(provisioned.contains(Topic.deadLetterTopic(forGroup: TracingMain.group).name))
         let outbreak = Outbreak()
 
         try await withTestDatabase(logger: kafka.logger) { database in
