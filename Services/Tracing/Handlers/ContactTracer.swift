@@ -140,11 +140,22 @@ final class ContactTracer {
         let states = try await store.lockPersons(best.map(\.subjectRef))
         var created: [ContactRecord] = []
         var upgraded: [ContactRecord] = []
+        var extended: [ContactRecord] = []
         for finding in best {
             let state = states[finding.subjectRef]
-            switch ContactDecision.decide(finding, existingTier: state?.contact?.tier, isCase: state?.openCaseId != nil, isSource: false) {
+            switch ContactDecision.decide(finding, existingTier: state?.contact?.tier, existingLastExposure: state?.contact?.exposure.end,
+                                          isCase: state?.openCaseId != nil, isSource: false) {
             case .skip, .keep:
                 continue
+            case .extend:
+                // Same contact, tier, identification and follow-up; the latest exposure's
+                // source and a window from the first exposure to this later one.
+                guard let existing = state?.contact else { continue }
+                var record = contactRecord(finding, id: existing.contactId, residence: existing.areaCode, identifiedAt: existing.identifiedAt)
+                record.exposure.start = min(existing.exposure.start, finding.exposure.start)
+                record.followUpDeadline = existing.followUpDeadline
+                record.followedUpAt = existing.followedUpAt
+                extended.append(record)
             case .create:
                 created.append(contactRecord(finding, id: TracingIdentity.contactID(subjectRef: finding.subjectRef, sourceCaseId: finding.sourceCaseId),
                                              residence: state?.areaCode))
@@ -156,18 +167,22 @@ final class ContactTracer {
                                               identifiedAt: isolatedSince))
             }
         }
-        try await store.saveContacts(created: created, upgraded: upgraded)
-        for (records, isUpgrade) in [(created, false), (upgraded, true)] {
+        try await store.saveContacts(created: created, upgraded: upgraded + extended)
+        for (records, change) in [(created, ContactChange.created), (upgraded, .upgraded), (extended, .extended)] {
             for contact in records {
+                // An extension is a new fact about the same contact and tier: its id names the new last exposure.
+                let id = change == .extended
+                    ? TracingIdentity.eventID(ContactIdentified.self, contact.contactId, contact.tier.rawValue, contact.sourceCaseId,
+                                              "last-exposure \(Int64(contact.exposure.end.timeIntervalSince1970 * 1000))")
+                    : TracingIdentity.eventID(ContactIdentified.self, contact.contactId, contact.tier.rawValue, contact.sourceCaseId)
                 try publish(ContactIdentified(
                     contactId: contact.contactId, subjectRef: contact.subjectRef, tier: contact.tier,
                     sourceCaseId: contact.sourceCaseId, viaContactId: contact.viaContactId, via: contact.via,
                     venueId: contact.venueId, areaCode: contact.areaCode, exposureFrom: contact.exposure.start,
                     exposureUntil: contact.exposure.end, lastExposureAt: contact.exposure.end,
                     followUpDeadline: contact.followUpDeadline, identifiedAt: contact.identifiedAt),
-                    id: TracingIdentity.eventID(ContactIdentified.self, contact.contactId, contact.tier.rawValue, contact.sourceCaseId),
-                    cause: cause)
-                metrics.contact(tier: contact.tier, upgraded: isUpgrade)
+                    id: id, cause: cause)
+                metrics.contact(tier: contact.tier, change: change)
             }
         }
         return (created + upgraded).filter { $0.tier == .close }

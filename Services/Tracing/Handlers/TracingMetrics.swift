@@ -27,9 +27,9 @@ public struct TracingMetrics: Sendable {
     public init() {
         var contacts: [String: Counter] = [:]
         for tier in ContactTier.allCases {
-            for change in ["created", "upgraded"] {
-                contacts["\(tier.rawValue)|\(change)"] = Counter(
-                    label: "fangyi_tracing_contacts_total", dimensions: [("tier", tier.rawValue), ("change", change)])
+            for change in ContactChange.allCases {
+                contacts["\(tier.rawValue)|\(change.rawValue)"] = Counter(
+                    label: "fangyi_tracing_contacts_total", dimensions: [("tier", tier.rawValue), ("change", change.rawValue)])
             }
         }
         self.contacts = contacts
@@ -40,9 +40,14 @@ public struct TracingMetrics: Sendable {
         self.retests = retests
     }
 
-    func contact(tier: ContactTier, upgraded: Bool) {
-        contacts["\(tier.rawValue)|\(upgraded ? "upgraded" : "created")"]?.increment()
+    func contact(tier: ContactTier, change: ContactChange) {
+        contacts["\(tier.rawValue)|\(change.rawValue)"]?.increment()
     }
 
     func retest(_ reason: RetestReason) { retests[reason]?.increment() }
+}
+
+/// How a contact record changed: the `change` label of `fangyi_tracing_contacts_total`.
+enum ContactChange: String, CaseIterable, Sendable {
+    case created, upgraded, extended
 }

@@ -32,7 +32,8 @@ extension TracingStore {
         try await contacts("SELECT \(unescaped: Self.contactColumns) FROM contacts WHERE subject_ref = ANY(\(refs)::text[]) AND cleared_at IS NULL")
     }
 
-    /// Writes new contacts, and new tiers of existing ones (same contact id).
+    /// Writes new contacts, and new tiers or later exposures of existing ones (same contact
+    /// id). A new tier restarts the follow-up; a later exposure at the same tier keeps it.
     func saveContacts(created: [ContactRecord], upgraded: [ContactRecord]) async throws {
         for (records, upsert) in [(created, false), (upgraded, true)] where !records.isEmpty {
             let sql: PostgresQuery = """
@@ -52,7 +53,7 @@ extension TracingStore {
                   via_contact_id = EXCLUDED.via_contact_id, via = EXCLUDED.via, venue_id = EXCLUDED.venue_id,
                   exposure_area_code = EXCLUDED.exposure_area_code, exposure_from = EXCLUDED.exposure_from,
                   exposure_until = EXCLUDED.exposure_until, identified_at = EXCLUDED.identified_at, follow_up_deadline = EXCLUDED.follow_up_deadline,
-                  followed_up_at = NULL
+                  followed_up_at = CASE WHEN contacts.tier = EXCLUDED.tier THEN contacts.followed_up_at END
                 """ : "")
                 """
             try await execute(sql)

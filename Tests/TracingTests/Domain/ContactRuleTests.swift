@@ -83,6 +83,19 @@ struct ContactDecisionTests {
         #expect(decide(.companion, existing: .secondary) == .keep)
     }
 
+    @Test("a later exposure at the same tier extends the contact; an earlier or equal one, or a lower tier, does not")
+    func extend() {
+        let finding = DomainFixture.finding("p1", tier: .close, exposure: exposure)
+        let before = exposure.end.addingTimeInterval(-60)
+        #expect(ContactDecision.decide(finding, existingTier: .close, existingLastExposure: before, isCase: false, isSource: false) == .extend)
+        #expect(ContactDecision.decide(finding, existingTier: .close, existingLastExposure: exposure.end, isCase: false, isSource: false) == .keep)
+        #expect(ContactDecision.decide(finding, existingTier: .close, existingLastExposure: exposure.end.addingTimeInterval(60),
+                                       isCase: false, isSource: false) == .keep)
+        let companion = DomainFixture.finding("p1", tier: .companion, exposure: exposure)
+        #expect(ContactDecision.decide(companion, existingTier: .close, existingLastExposure: before, isCase: false, isSource: false) == .keep)
+        #expect(ContactDecision.decide(finding, existingTier: .close, existingLastExposure: before, isCase: true, isSource: false) == .skip)
+    }
+
     @Test("a case is skipped, whatever is known of them")
     func skipCase() {
         #expect(decide(.close, existing: nil, isCase: true) == .skip)

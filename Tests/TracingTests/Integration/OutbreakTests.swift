@@ -88,6 +88,30 @@ struct OutbreakTests {
         }
     }
 
+    @Test("a later exposure at the same tier republishes the contact with the later last exposure; an earlier one does not")
+    func laterExposureExtends() async throws {
+        let outbreak = Outbreak()
+        try await TracingHarness.run(label: "extend") { harness in
+            // C shares a table with A at hour 37 and a later one with Q at hour 60.
+            try await harness.send([outbreak.checkIn("A", "venue-R", .restaurant, 36), outbreak.checkIn("C", "venue-R", .restaurant, 37),
+                                    outbreak.checkIn("Q", "venue-Y", .restaurant, 60), outbreak.checkIn("C", "venue-Y", .restaurant, 60.5)],
+                                   run: "p0")
+            try await harness.send([outbreak.indexPositive], run: "p1")
+            try await harness.send([outbreak.result("Q", .positive, collected: 81, reported: 87)], run: "p2")
+            var published = try await harness.published().of(ContactIdentified.self).filter { $0.subjectRef == "sr-C" }
+            #expect(published.map(\.tier) == [.close, .close])
+            #expect(Set(published.map(\.contactId)).count == 1, "the same contact, not a second one")
+            #expect(published.map(\.lastExposureAt) == [outbreak.at(37.5), outbreak.at(61.5)])
+            #expect(published.last?.exposureFrom == outbreak.at(37), "the window keeps the first exposure")
+            #expect(try await harness.scalar("SELECT count(*)::int8 FROM contacts WHERE subject_ref = 'sr-C'") == 1)
+
+            // The same finding again (a re-trace) is not later: nothing new.
+            try await harness.send([outbreak.checkIn("C", "venue-Y", .restaurant, 60.5)], run: "replay")
+            published = try await harness.published().of(ContactIdentified.self).filter { $0.subjectRef == "sr-C" }
+            #expect(published.count == 2)
+        }
+    }
+
     @Test("symptoms and severity reclassify a case; two qualifying negatives 24 h apart release it")
     func reclassifyAndRecover() async throws {
         let outbreak = Outbreak()
