@@ -106,7 +106,7 @@ try await withTestDatabase(logger: logger) { database in
     let handler = TracingHandler(policy: .default, partitions: CheckInPartitions(database: database), metrics: TracingMetrics(), logger: logger)
     let processor = EventProcessor(
         configuration: EventProcessorConfiguration(groupID: "fangyi-tracing-bench", topics: TracingHandler.topics,
-                                                   inboxExemptTopics: [TopicCatalog.checkIns.name]),
+                                                   inboxExemptTopics: [TopicCatalog.checkIns.name], isolation: .serializable),
         consumer: KafkaConsumerConfiguration(kafka: kafka, groupID: "fangyi-tracing-bench"), producer: producer,
         database: database, relay: nil, handler: handler, logger: logger)
     say("fangyi-tracing-bench: \(checkInCount) check-ins, \(resultCount) mass-test results, \(positiveCount) timed positives; batches of \(batchSize)")

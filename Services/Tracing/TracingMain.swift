@@ -51,7 +51,7 @@ public enum TracingMain {
         let processor = EventProcessor(
             configuration: EventProcessorConfiguration(
                 groupID: group, topics: TracingHandler.topics, maxBatchSize: configuration.maxBatchSize,
-                inboxExemptTopics: [TopicCatalog.checkIns.name]),
+                inboxExemptTopics: [TopicCatalog.checkIns.name], isolation: .serializable),
             consumer: KafkaConsumerConfiguration(kafka: kafka, groupID: group),
             producer: producer, database: database, relay: relay, handler: handler, logger: logger)
         let maintenance = RetentionMaintenance(database: database, partitions: partitions, policy: policy,
@@ -70,6 +70,9 @@ public enum TracingMain {
         try await ServiceRunner.runMigrated(
             database: database, migrations: EventProcessor.migrations + TracingMigrations.all,
             services: [producer, relay, maintenance, processor, app], logger: logger,
+            // Every day of the retention window gets its partition before the first batch, so a
+            // batch's transaction never waits on partition DDL (see CheckInPartitions).
+            prepare: { try await maintenance.runOnce(now: Date()) },
             onStarted: { [logger] in logger.info("tracing worker started", metadata: ["kafka.group": "\(group)"]) })
     }
 

@@ -167,7 +167,8 @@ final class ContactTracer {
                                               identifiedAt: isolatedSince))
             }
         }
-        try await store.saveContacts(created: created, upgraded: upgraded + extended)
+        let inserted = try await store.saveContacts(created: created, upgraded: upgraded + extended)
+        created.removeAll { !inserted.contains($0.contactId) }
         for (records, change) in [(created, ContactChange.created), (upgraded, .upgraded), (extended, .extended)] {
             for contact in records {
                 // An extension is a new fact about the same contact and tier: its id names the new last exposure.

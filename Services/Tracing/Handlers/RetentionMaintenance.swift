@@ -4,8 +4,8 @@ public import Logging
 import PostgresNIO
 public import ServiceLifecycle
 
-/// Keeps the check-in store to the policy's retention: creates the partitions of today
-/// and tomorrow ahead of traffic, drops days past retention (a `DROP TABLE` per day,
+/// Keeps the check-in store to the policy's retention: creates the partitions of the
+/// retention window and tomorrow ahead of traffic, drops days past retention (a `DROP TABLE` per day,
 /// not a delete), and removes exposure sources that ended before the retention window.
 /// Runs once at start, then every interval. Safe with several instances: each step is
 /// idempotent and tolerates another instance doing it at the same time.
@@ -37,12 +37,14 @@ public struct RetentionMaintenance: Service {
         }
     }
 
-    /// One pass: create upcoming partitions, drop expired days; returns the days dropped.
+    /// One pass: create the partition of every day from the first kept day through
+    /// tomorrow (so late uploads and tomorrow's scans never need DDL inside a batch),
+    /// drop expired days; returns the days dropped.
     @discardableResult
     public func runOnce(now: Date) async throws -> Int {
         let today = CheckInPartitions.day(of: now)
-        try await partitions.ensure([today, today + 1], logger: logger)
         let firstKept = today - policy.retentionDays
+        try await partitions.ensure(Set(firstKept...(today + 1)), logger: logger)
         let dropped = try await partitions.dropBefore(day: firstKept, logger: logger)
         let cutoff = Date(timeIntervalSince1970: Double(firstKept) * 86_400)
         try await database.withConnection { connection in

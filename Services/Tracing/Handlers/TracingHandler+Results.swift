@@ -14,16 +14,19 @@ extension TracingHandler {
         guard !decoded.isEmpty else { return }
         let refs = decoded.map(\.1.subjectRef)
         try await tracer.store.recordAreas(refs, decoded.map(\.1.areaCode))
-        let followed = try await tracer.store.followed(refs)
+        var followed = try await tracer.store.followed(refs)
         var retests: [(InboundEvent, RetestOrdered)] = []
         for (event, result) in decoded {
             let confirmsInfection = result.interpretation == .positive && result.testKind == .pcr && !result.isScreeningOnly
             if confirmsInfection {
                 try await openCase(for: result, cause: event, tracer)
+                // Later results of the same person in this run are follow-up samples.
+                followed.insert(result.subjectRef)
                 continue
             }
-            if followed.contains(result.subjectRef) {
-                try await recordFollowUpResult(result, cause: event, tracer)
+            // An open case's samples count toward release; they order no retest.
+            if followed.contains(result.subjectRef), try await recordFollowUpResult(result, cause: event, tracer) {
+                continue
             }
             switch result.interpretation {
             case .positive: retests.append((event, retest(result.subjectRef, area: result.areaCode, reason: .suspiciousPositive,
@@ -83,6 +86,9 @@ extension TracingHandler {
         let window = InfectiousWindow.of(sampleCollectedAt: result.collectedAt, symptomOnset: symptomatic ? state?.symptomOnset : nil,
                                          isolatedAt: isolatedAt, policy: policy)
         let caseId = TracingIdentity.caseID(subjectRef: result.subjectRef, positiveResultId: result.resultId)
+        // This positive already opened a case that has since closed (an amended copy of the
+        // result, a replay from an older offset): it is not a new infection.
+        guard try await store.caseRecord(id: caseId) == nil else { return }
         let source = try await contact.asyncFlatMap { try await store.caseRecord(id: $0.sourceCaseId) }
         let record = CaseRecord(
             caseId: caseId, subjectRef: result.subjectRef, classification: CaseClassifier.classification(symptomatic: symptomatic),
@@ -133,23 +139,28 @@ extension TracingHandler {
     }
 
     /// A non-confirming result of a person tracing follows: for an open case it is a
-    /// sample toward release (two consecutive qualifying negatives ≥ 24 h apart).
-    private func recordFollowUpResult(_ result: LabResultRecorded, cause: InboundEvent, _ tracer: ContactTracer) async throws {
+    /// sample toward release (two consecutive qualifying samples ≥ 24 h apart). Returns
+    /// whether the person has an open case.
+    ///
+    /// The release rule reads the Ct values, not the interpretation: a Ct of 35-40 is
+    /// "inconclusive" for diagnosis (intake's policy) but is exactly the release band.
+    private func recordFollowUpResult(_ result: LabResultRecorded, cause: InboundEvent, _ tracer: ContactTracer) async throws -> Bool {
         let store = tracer.store
         _ = try await store.lockPersons([result.subjectRef])
-        guard var record = try await store.openCase(subjectRef: result.subjectRef) else { return }
-        let qualifies = result.interpretation == .negative && result.testKind == .pcr && !result.isScreeningOnly
+        guard var record = try await store.openCase(subjectRef: result.subjectRef) else { return false }
+        let qualifies = result.interpretation != .positive && result.testKind == .pcr && !result.isScreeningOnly
             && RecoveryRule.qualifies(cts: result.targets.map(\.ct), minimumCt: policy.releaseMinimumCt)
-        guard result.collectedAt > record.sampleCollectedAt else { return }
+        guard result.collectedAt > record.sampleCollectedAt else { return true }
         let samples = try await store.recordSample(
             caseId: record.caseId, .init(resultId: result.resultId, collectedAt: result.collectedAt, qualifies: qualifies))
-        guard let release = RecoveryRule.release(samples, minimumGap: policy.releaseSampleGap) else { return }
+        guard let release = RecoveryRule.release(samples, minimumGap: policy.releaseSampleGap) else { return true }
         record.recoveredAt = tracer.now
         try await store.updateCase(record)
         try tracer.publish(CaseRecovered(caseId: record.caseId, subjectRef: record.subjectRef, areaCode: record.areaCode,
                                          releaseResultIds: release, recoveredAt: tracer.now),
                            id: TracingIdentity.eventID(CaseRecovered.self, record.caseId), cause: cause)
         metrics.casesRecovered.increment()
+        return true
     }
 }
 

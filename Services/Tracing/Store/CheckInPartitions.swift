@@ -10,6 +10,11 @@ import Synchronization
 /// Partition DDL runs on its own autocommit connection, never inside a batch's
 /// transaction, so a batch never holds a catalog lock and two workers creating the
 /// same day at once both succeed (the loser's "already exists" is expected).
+/// ``RetentionMaintenance`` creates every day of the retention window and tomorrow
+/// before the first batch and then hourly, so a batch needs DDL only if maintenance
+/// fell behind. Then the DDL waits for the table's exclusive lock, which the batch's
+/// own transaction may be blocking (it has read `checkins`): a lock timeout turns that
+/// wait into a transient failure, retried after maintenance has caught up.
 /// Concurrency: `Sendable`; the cache of known days is behind a lock.
 public final class CheckInPartitions: Sendable {
     private let database: Database
@@ -37,19 +42,26 @@ public final class CheckInPartitions: Sendable {
         let missing = known.withLock { days.subtracting($0) }
         guard !missing.isEmpty else { return }
         try await database.withConnection { connection in
-            for day in missing.sorted() {
-                let name = Self.name(day: day)
-                let from = Double(day) * 86_400
-                let sql = """
-                    CREATE TABLE IF NOT EXISTS \(name) PARTITION OF checkins
-                    FOR VALUES FROM (to_timestamp(\(from))) TO (to_timestamp(\(from + 86_400)))
-                    """
-                do {
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-                } catch let error as PSQLError where ["42P07", "23505"].contains(error.serverInfo?[.sqlState] ?? "") {
-                    // Another worker created it between our check and our CREATE.
+            try await connection.query("SET lock_timeout = '5s'", logger: logger)
+            do {
+                for day in missing.sorted() {
+                    let name = Self.name(day: day)
+                    let from = Double(day) * 86_400
+                    let sql = """
+                        CREATE TABLE IF NOT EXISTS \(name) PARTITION OF checkins
+                        FOR VALUES FROM (to_timestamp(\(from))) TO (to_timestamp(\(from + 86_400)))
+                        """
+                    do {
+                        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    } catch let error as PSQLError where ["42P07", "23505"].contains(error.serverInfo?[.sqlState] ?? "") {
+                        // Another worker created it between our check and our CREATE.
+                    }
                 }
+            } catch {
+                _ = try? await connection.query("RESET lock_timeout", logger: logger)
+                throw error
             }
+            try await connection.query("RESET lock_timeout", logger: logger)
         }
         known.withLock { $0.formUnion(missing) }
     }

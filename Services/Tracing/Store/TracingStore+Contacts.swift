@@ -34,7 +34,12 @@ extension TracingStore {
 
     /// Writes new contacts, and new tiers or later exposures of existing ones (same contact
     /// id). A new tier restarts the follow-up; a later exposure at the same tier keeps it.
-    func saveContacts(created: [ContactRecord], upgraded: [ContactRecord]) async throws {
+    ///
+    /// Returns the ids of `created` actually inserted: a person who was this source's
+    /// contact before (and has since become a case, recovered or been released) is not
+    /// traced again for the same exposure.
+    func saveContacts(created: [ContactRecord], upgraded: [ContactRecord]) async throws -> Set<String> {
+        var inserted = Set<String>()
         for (records, upsert) in [(created, false), (upgraded, true)] where !records.isEmpty {
             let sql: PostgresQuery = """
                 INSERT INTO contacts (contact_id, subject_ref, tier, source_case_id, via_contact_id, via, venue_id, area_code,
@@ -54,10 +59,12 @@ extension TracingStore {
                   exposure_area_code = EXCLUDED.exposure_area_code, exposure_from = EXCLUDED.exposure_from,
                   exposure_until = EXCLUDED.exposure_until, identified_at = EXCLUDED.identified_at, follow_up_deadline = EXCLUDED.follow_up_deadline,
                   followed_up_at = CASE WHEN contacts.tier = EXCLUDED.tier THEN contacts.followed_up_at END
-                """ : "")
+                """ : "ON CONFLICT (contact_id) DO NOTHING")
+                RETURNING contact_id
                 """
-            try await execute(sql)
+            for try await id in try await connection.query(sql, logger: logger).decode(String.self) where !upsert { inserted.insert(id) }
         }
+        return inserted
     }
 
     /// Ends a contact record (the person became a case, was released or excluded).

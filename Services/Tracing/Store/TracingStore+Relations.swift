@@ -23,23 +23,24 @@ extension TracingStore {
                 sources.append(relation.source.rawValue); recorded.append(relation.recordedAt)
             }
         }
+        // Matched back by input row number inside the database, so a time's sub-microsecond
+        // digits (lost on the way in) cannot make a new relation look old.
         let rows = try await connection.query("""
-            INSERT INTO relations (subject_ref, other_ref, kind, valid_from, valid_to, source, recorded_at)
-            SELECT s, o, k, f, CASE WHEN t < 0 THEN NULL ELSE to_timestamp(t) END, src, r
-            FROM unnest(\(refs)::text[], \(others)::text[], \(kinds)::text[], \(froms)::timestamptz[], \(tos)::float8[],
-                        \(sources)::text[], \(recorded)::timestamptz[]) AS x(s, o, k, f, t, src, r)
-            ON CONFLICT DO NOTHING
-            RETURNING subject_ref, other_ref, kind, valid_from
+            WITH input AS (
+              SELECT * FROM unnest(\(refs)::text[], \(others)::text[], \(kinds)::text[], \(froms)::timestamptz[], \(tos)::float8[],
+                                   \(sources)::text[], \(recorded)::timestamptz[]) WITH ORDINALITY AS x(s, o, k, f, t, src, r, n)
+            ), inserted AS (
+              INSERT INTO relations (subject_ref, other_ref, kind, valid_from, valid_to, source, recorded_at)
+              SELECT s, o, k, f, CASE WHEN t < 0 THEN NULL ELSE to_timestamp(t) END, src, r FROM input
+              ON CONFLICT DO NOTHING
+              RETURNING subject_ref, other_ref, kind, valid_from
+            )
+            SELECT DISTINCT (input.n - 1) / 2 FROM input JOIN inserted
+              ON inserted.subject_ref = input.s AND inserted.other_ref = input.o AND inserted.kind = input.k AND inserted.valid_from = input.f
             """, logger: logger)
-        var fresh = Set<[String]>()
-        for try await (a, b, kind, from) in rows.decode((String, String, String, Date).self) {
-            fresh.insert([a, b, kind, String(from.timeIntervalSince1970)])
-        }
-        return relations.filter { relation in
-            let key = [relation.kind.rawValue, String(relation.validFrom.timeIntervalSince1970)]
-            return fresh.contains([relation.subjectRef, relation.otherSubjectRef] + key)
-                || fresh.contains([relation.otherSubjectRef, relation.subjectRef] + key)
-        }
+        var fresh = Set<Int>()
+        for try await index in rows.decode(Int.self) { fresh.insert(index) }
+        return relations.indices.filter(fresh.contains).map { relations[$0] }
     }
 
     /// The persons related to each of `persons` while the relation overlapped their span.

@@ -199,7 +199,7 @@ public final class EventProcessor: Service, Sendable {
         let logger = self.logger
         let exempt = configuration.inboxExemptTopics
         let deadLetterTopic = configuration.deadLetterTopic
-        let (fresh, published, rejected) = try await database.withTransaction { connection -> (Int, Int, Int) in
+        let (fresh, published, rejected) = try await database.withTransaction(level: configuration.isolation) { connection -> (Int, Int, Int) in
             let tracked = exempt.isEmpty ? events : events.filter { !exempt.contains($0.message.topic) }
             let newIDs = tracked.isEmpty ? [] : try await EventStore.recordInbox(tracked, group: group, on: connection, logger: logger)
             var seen = Set<String>()

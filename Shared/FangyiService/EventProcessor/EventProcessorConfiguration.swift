@@ -22,6 +22,11 @@ public struct EventProcessorConfiguration: Sendable {
     /// `ON CONFLICT DO NOTHING`). Saves an inbox row per event on high-volume topics.
     /// Default none.
     public var inboxExemptTopics: Set<String>
+    /// The isolation level of each batch's transaction. `serializable` when a handler's
+    /// correctness depends on what concurrent batches on other instances read and write
+    /// together (a read of rows another instance is inserting); conflicts are retried as
+    /// transient failures. Default `readCommitted`.
+    public var isolation: TransactionIsolation
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -31,7 +36,8 @@ public struct EventProcessorConfiguration: Sendable {
         maxAttempts: Int = 5,
         retryBackoff: Duration = .milliseconds(100),
         maxRetryBackoff: Duration = .seconds(10),
-        inboxExemptTopics: Set<String> = []
+        inboxExemptTopics: Set<String> = [],
+        isolation: TransactionIsolation = .readCommitted
     ) {
         self.groupID = groupID
         self.topics = topics
@@ -40,6 +46,7 @@ public struct EventProcessorConfiguration: Sendable {
         self.retryBackoff = retryBackoff
         self.maxRetryBackoff = maxRetryBackoff
         self.inboxExemptTopics = inboxExemptTopics
+        self.isolation = isolation
     }
 
     /// `<group>.dlq.v1`.

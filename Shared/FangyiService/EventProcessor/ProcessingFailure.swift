@@ -39,7 +39,8 @@ struct ProcessingFailure: Error, Sendable {
         if error.code != .server { return true }  // connection lost, pool closed, timeouts
         guard let state = error.serverInfo?[.sqlState] else { return true }
         // 08 connection exception, 40 transaction rollback (serialization, deadlock),
-        // 53 insufficient resources, 57 operator intervention (shutdown), 58 system error.
-        return ["08", "40", "53", "57", "58"].contains(String(state.prefix(2)))
+        // 53 insufficient resources, 57 operator intervention (shutdown), 58 system error,
+        // 55P03 lock not available (a lock timeout).
+        return ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) || state == "55P03"
     }
 }

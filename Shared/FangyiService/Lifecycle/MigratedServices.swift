@@ -3,19 +3,22 @@ public import ServiceLifecycle
 import Synchronization
 
 extension ServiceRunner {
-    /// Runs `database`, applies `migrations` once it is up, and only then
-    /// starts `services` (in order; graceful shutdown stops them in reverse,
-    /// the database last). A failed migration stops everything with its error.
+    /// Runs `database`, applies `migrations` once it is up, runs `prepare` (work
+    /// that must be done before the first event, such as creating partitions), and
+    /// only then starts `services` (in order; graceful shutdown stops them in reverse,
+    /// the database last). A failed migration or preparation stops everything with its error.
     public static func runMigrated(
         database: Database,
         migrations: [Migration],
         services: [any Service],
         maximumGracefulShutdownDuration: Duration? = .seconds(30),
         logger: Logger,
+        prepare: @escaping @Sendable () async throws -> Void = {},
         onStarted: @escaping @Sendable () -> Void = {}
     ) async throws {
         let gate = StartGate()
-        let migrate = MigrationStep(database: database, migrations: migrations, gate: gate, logger: logger, onStarted: onStarted)
+        let migrate = MigrationStep(database: database, migrations: migrations, gate: gate, logger: logger, prepare: prepare,
+                                    onStarted: onStarted)
         let gated: [any Service] = services.map { AfterGate(gate: gate, inner: $0) }
         let runner = ServiceRunner(
             services: [database, migrate] + gated,
@@ -65,10 +68,12 @@ struct MigrationStep: Service {
     let migrations: [Migration]
     let gate: StartGate
     let logger: Logger
+    let prepare: @Sendable () async throws -> Void
     let onStarted: @Sendable () -> Void
 
     func run() async throws {
         try await Migrator.migrate(migrations, database: database, logger: logger)
+        try await prepare()
         gate.open()
         onStarted()
         try? await gracefulShutdown()

@@ -101,23 +101,25 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     @discardableResult
     public func withTransaction<Result>(
         logger: Logger? = nil,
+        level: TransactionIsolation = .readCommitted,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
         let logger = logger ?? self.logger
         return try await self.client.withConnection(isolation: isolation) { connection in
-            try await Self.inTransaction(on: connection, logger: logger, isolation: isolation, body)
+            try await Self.inTransaction(on: connection, logger: logger, level: level, isolation: isolation, body)
         }
     }
 
-    /// Runs `body` between `BEGIN` and `COMMIT` on `connection` (see ``withTransaction(logger:isolation:_:)``).
+    /// Runs `body` between `BEGIN` and `COMMIT` on `connection` (see ``withTransaction(logger:level:isolation:_:)``).
     static func inTransaction<Result>(
         on connection: PostgresConnection,
         logger: Logger,
+        level: TransactionIsolation = .readCommitted,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(level.rawValue)"), logger: logger)
         let result: Result
         do {
             result = try await body(connection)
@@ -193,4 +195,14 @@ public final class Database: Service, Sendable, CustomStringConvertible {
             )
         }
     }
+}
+
+/// A transaction's isolation level.
+public enum TransactionIsolation: String, Sendable {
+    /// Each statement sees what was committed before it began (PostgreSQL's default).
+    case readCommitted = "READ COMMITTED"
+    /// The transaction behaves as if it ran alone: PostgreSQL aborts one of two concurrent
+    /// transactions whose reads and writes could not be put in a serial order (SQLSTATE
+    /// 40001), and the caller retries it.
+    case serializable = "SERIALIZABLE"
 }

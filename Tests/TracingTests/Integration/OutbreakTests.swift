@@ -130,8 +130,11 @@ struct OutbreakTests {
                 SELECT extract(epoch FROM infectious_from)::int8 FROM cases WHERE subject_ref = 'sr-A'
                 """) == Int(outbreak.at(60 - 96).timeIntervalSince1970))
 
-            try await harness.send([outbreak.result("A", .negative, collected: 100, reported: 101, ct: 37),
+            // Intake calls a Ct of 35-40 inconclusive; for an open case it is a release-quality
+            // sample, and it orders no retest.
+            try await harness.send([outbreak.result("A", .inconclusive, collected: 100, reported: 101, ct: 37),
                                     outbreak.result("A", .negative, collected: 123, reported: 124, ct: 38)], run: "n1")
+            #expect(try await harness.published().of(RetestOrdered.self).isEmpty)
             #expect(try await harness.published().of(CaseRecovered.self).isEmpty, "23 h apart is not enough")
             try await harness.send([outbreak.result("A", .negative, collected: 124.5, reported: 125, ct: nil)], run: "n2")
             let recovered = try await harness.published().of(CaseRecovered.self)

@@ -40,7 +40,7 @@ struct TracingHarness: Sendable {
             let inputs = Array(topics.values)
             let processor = EventProcessor(
                 configuration: EventProcessorConfiguration(groupID: group, topics: inputs, maxAttempts: 2, retryBackoff: .milliseconds(10),
-                                                           inboxExemptTopics: [topics[TopicCatalog.checkIns.name] ?? ""]),
+                                                           inboxExemptTopics: [topics[TopicCatalog.checkIns.name] ?? ""], isolation: .serializable),
                 consumer: kafka.consumerConfiguration(group: group), producer: producer, database: database, relay: relay,
                 handler: handler, logger: kafka.logger)
             let harness = TracingHarness(kafka: kafka, database: database, processor: processor, topics: topics, group: group)
