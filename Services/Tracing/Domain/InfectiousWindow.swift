@@ -20,6 +20,18 @@ public enum InfectiousWindow {
         return TimeSpan(start: start, end: max(isolatedAt, start))
     }
 
+    /// How far before the positive sample a reported symptom onset still belongs to this
+    /// infection: 14 days, the longest incubation period DOMAIN.md's protocols assume. An
+    /// older onset is from an earlier illness and neither classifies the case as
+    /// symptomatic nor widens its window.
+    public static let episodeLookBack: Duration = .seconds(14 * 86_400)
+
+    /// The onset that belongs to an infection whose positive sample was taken at
+    /// `sampleCollectedAt`, or `nil` when `onset` is older than ``episodeLookBack``.
+    public static func episodeOnset(_ onset: Date?, sampleCollectedAt: Date) -> Date? {
+        onset.flatMap { $0 >= sampleCollectedAt.adding(.zero - episodeLookBack) ? $0 : nil }
+    }
+
     /// When a person counts as isolated: the earliest of the positive report, an admission
     /// to a facility, and the start of quarantine as a traced contact.
     public static func isolation(reportedAt: Date, admittedAt: Date?, quarantinedAt: Date?) -> Date {

@@ -22,10 +22,12 @@ extension TracingHandler {
                   let person = try await store.personStates([assessment.subjectRef])[assessment.subjectRef]
             else { continue }
             let previous = record
-            record.classification = CaseClassifier.classification(symptomatic: person.symptomatic)
+            let onset = InfectiousWindow.episodeOnset(person.symptomOnset, sampleCollectedAt: record.sampleCollectedAt)
+            let symptomatic = person.symptomatic && (person.symptomOnset == nil || onset != nil)
+            record.classification = CaseClassifier.classification(symptomatic: symptomatic)
             record.severity = CaseClassifier.severity(person.clinicalSeverity)
             let window = InfectiousWindow.of(
-                sampleCollectedAt: record.sampleCollectedAt, symptomOnset: person.symptomatic ? person.symptomOnset : nil,
+                sampleCollectedAt: record.sampleCollectedAt, symptomOnset: symptomatic ? onset : nil,
                 isolatedAt: record.window.end, policy: policy)
             let widened = window.start < record.window.start
             if widened { record.window.start = window.start }

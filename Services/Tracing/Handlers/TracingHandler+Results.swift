@@ -82,8 +82,10 @@ extension TracingHandler {
         let contact = state?.contact
         let quarantinedAt = contact.flatMap { $0.tier == .companion ? nil : $0.identifiedAt }
         let isolatedAt = InfectiousWindow.isolation(reportedAt: result.reportedAt, admittedAt: state?.admittedAt, quarantinedAt: quarantinedAt)
-        let symptomatic = state?.symptomatic ?? false
-        let window = InfectiousWindow.of(sampleCollectedAt: result.collectedAt, symptomOnset: symptomatic ? state?.symptomOnset : nil,
+        // Symptoms reported weeks before this sample were another illness.
+        let onset = InfectiousWindow.episodeOnset(state?.symptomOnset, sampleCollectedAt: result.collectedAt)
+        let symptomatic = (state?.symptomatic ?? false) && (state?.symptomOnset == nil || onset != nil)
+        let window = InfectiousWindow.of(sampleCollectedAt: result.collectedAt, symptomOnset: symptomatic ? onset : nil,
                                          isolatedAt: isolatedAt, policy: policy)
         let caseId = TracingIdentity.caseID(subjectRef: result.subjectRef, positiveResultId: result.resultId)
         // This positive already opened a case that has since closed (an amended copy of the

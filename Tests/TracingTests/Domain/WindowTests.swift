@@ -68,4 +68,14 @@ struct WindowTests {
         let later = DomainFixture.at("2022-05-12T08:00:00+08:00")
         #expect(InfectiousWindow.isolation(reportedAt: reported, admittedAt: later, quarantinedAt: later) == reported)
     }
+
+    @Test("an onset up to 14 days before the sample belongs to the infection; an older one is another illness")
+    func episodeOnset() {
+        let sample = DomainFixture.at("2022-05-20T09:00:00+08:00")
+        let fortnight = sample.addingTimeInterval(-14 * 86_400)
+        #expect(InfectiousWindow.episodeOnset(fortnight, sampleCollectedAt: sample) == fortnight)
+        #expect(InfectiousWindow.episodeOnset(fortnight.addingTimeInterval(-1), sampleCollectedAt: sample) == nil)
+        #expect(InfectiousWindow.episodeOnset(sample.addingTimeInterval(3600), sampleCollectedAt: sample) != nil, "onset after the sample")
+        #expect(InfectiousWindow.episodeOnset(nil, sampleCollectedAt: sample) == nil)
+    }
 }
