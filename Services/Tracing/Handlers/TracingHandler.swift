@@ -65,6 +65,23 @@ public struct TracingHandler: EventHandler {
         }
     }
 
+    /// Decodes the payloads of the next batch (on every core) while the current one is in
+    /// the database; an event that does not decode is left as it is, and `handle` rejects it.
+    public func prepare(_ events: [InboundEvent]) async -> [InboundEvent] {
+        let decoded = await events.concurrentMap { event -> InboundEvent in
+            let payload: (any FangyiEvent)? = switch event.envelope.type {
+            case CheckIn.eventType: try? event.decode(CheckIn.self)
+            case Relation.eventType: try? event.decode(Relation.self)
+            case LabResultRecorded.eventType: try? event.decode(LabResultRecorded.self)
+            case PoolResultRecorded.eventType: try? event.decode(PoolResultRecorded.self)
+            case ClinicalAssessment.eventType: try? event.decode(ClinicalAssessment.self)
+            default: nil
+            }
+            return payload.map(event.attaching) ?? event
+        }
+        return zip(events, decoded).map { event, result in (try? result.get()) ?? event }
+    }
+
     /// Decodes each event of a run as `E`, rejecting the ones that do not decode or that
     /// `validate` finds fault with (it returns the reason).
     func decode<E: FangyiEvent>(_ run: ArraySlice<InboundEvent>, as type: E.Type, in tracer: ContactTracer,

@@ -92,12 +92,24 @@ public final class EventProcessor: Service, Sendable {
                 }))
         state.withLock { $0.consumer = consumer }
         var failure: (any Error)? = nil
+        let maxBatchSize = configuration.maxBatchSize
+        // The next batch is fetched and prepared (envelopes read, payloads decoded: CPU
+        // work) while the current one is in its transaction (database work), so the two
+        // overlap. Rebalances run inside that fetch; a batch whose partitions were revoked
+        // meanwhile is still applied, and its offsets are not stored (the new owner repeats
+        // it and the inbox makes the repeat a no-op).
+        let fetch: @Sendable () async throws -> PreparedBatch? = {
+            guard let batch = try await consumer.nextBatch(maxMessages: maxBatchSize) else { return nil }
+            return await self.prepare(batch)
+        }
+        var next = Task(operation: fetch)
         await withGracefulShutdownHandler {
             do {
-                while let batch = try await consumer.nextBatch(maxMessages: self.configuration.maxBatchSize) {
+                while !self.isStopping, let current = try await Self.value(of: next) {
+                    next = Task(operation: fetch)
                     let start = ContinuousClock.now
-                    guard try await self.process(batch) else { break }
-                    try consumer.storeOffsets(for: batch)
+                    guard try await self.process(current) else { break }
+                    try consumer.storeOffsets(for: current.batch)
                     self.state.withLock { $0.statistics.batches += 1 }
                     self.metrics.batchDuration.record(duration: ContinuousClock.now - start)
                 }
@@ -108,6 +120,11 @@ public final class EventProcessor: Service, Sendable {
             self.state.withLock { $0.stopping = true }
             consumer.stop()
         }
+        // The prefetch must be done with the consumer before it closes; what it fetched is
+        // not applied, so its offsets stay unstored and the batch is delivered again.
+        consumer.stop()
+        next.cancel()
+        _ = try? await next.value
         await consumer.close()
         logger.info("event processor stopped; left the group", metadata: ["kafka.group": "\(group)"])
         if let failure { throw failure }
@@ -115,18 +132,59 @@ public final class EventProcessor: Service, Sendable {
 
     private var isStopping: Bool { Task.isCancelled || state.withLock { $0.stopping } }
 
-    /// Applies a batch; returns `false` if shutdown interrupted it (offsets must not be stored).
-    private func process(_ batch: [KafkaMessage]) async throws -> Bool {
+    /// Applies already consumed batches in order, exactly as the consume loop does (each
+    /// batch's envelopes read and prepared while the previous one is in its transaction),
+    /// without Kafka offsets or retries: for replay tools and benchmarks. A record whose
+    /// envelope cannot be read throws.
+    public func replay(_ batches: [[KafkaMessage]]) async throws {
+        var index = 0
+        func preparing(_ i: Int) -> Task<PreparedBatch?, Never> {
+            Task { i < batches.count ? await self.prepare(batches[i]) : nil }
+        }
+        var next = preparing(index)
+        while let current = await next.value {
+            index += 1
+            next = preparing(index)
+            if let (_, failure) = current.unreadable.first { throw failure }
+            try await apply(current.events)
+        }
+    }
+
+    /// The prefetch's result; cancelling the waiting task cancels the prefetch, so a
+    /// cancelled processor does not wait for a batch that may never come.
+    private static func value(of prefetch: Task<PreparedBatch?, any Error>) async throws -> PreparedBatch? {
+        try await withTaskCancellationHandler { try await prefetch.value } onCancel: { prefetch.cancel() }
+    }
+
+    /// A fetched batch with its envelopes read and the handler's preparation done.
+    private struct PreparedBatch: Sendable {
+        let batch: [KafkaMessage]
+        let events: [InboundEvent]
+        let unreadable: [(KafkaMessage, ProcessingFailure)]
+    }
+
+    /// Reads every record's envelope (on every core) and lets the handler prepare the events.
+    private func prepare(_ batch: [KafkaMessage]) async -> PreparedBatch {
         var events: [InboundEvent] = []
-        var rejected: [(KafkaMessage, ProcessingFailure, Int)] = []
+        var unreadable: [(KafkaMessage, ProcessingFailure)] = []
         events.reserveCapacity(batch.count)
         for (message, read) in zip(batch, await batch.concurrentMap(InboundEvent.init(message:))) {
             do {
                 events.append(try read.get())
             } catch {
-                rejected.append((message, ProcessingFailure(error), 1))
+                unreadable.append((message, ProcessingFailure(error)))
             }
         }
+        let prepared = events.isEmpty ? events : await handler.prepare(events)
+        // A preparation that lost or reordered events is ignored: the events are handled as read.
+        let consistent = prepared.count == events.count && zip(prepared, events).allSatisfy { $0.id == $1.id }
+        return PreparedBatch(batch: batch, events: consistent ? prepared : events, unreadable: unreadable)
+    }
+
+    /// Applies a batch; returns `false` if shutdown interrupted it (offsets must not be stored).
+    private func process(_ prepared: PreparedBatch) async throws -> Bool {
+        let events = prepared.events
+        var rejected = prepared.unreadable.map { ($0.0, $0.1, 1) }
         if !events.isEmpty {
             switch await applyRetryingTransient(events) {
             case .applied: break

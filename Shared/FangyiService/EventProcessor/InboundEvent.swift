@@ -9,11 +9,25 @@ public struct InboundEvent: Sendable {
     public let envelope: EventEnvelope
     /// The Kafka record (topic, partition, offset, key, headers).
     public let message: KafkaMessage
+    /// The payload decoded ahead by ``EventHandler/prepare(_:)``, if it was.
+    private let payload: (any FangyiEvent)?
 
     /// Creates an inbound event.
     public init(envelope: EventEnvelope, message: KafkaMessage) {
         self.envelope = envelope
         self.message = message
+        self.payload = nil
+    }
+
+    private init(envelope: EventEnvelope, message: KafkaMessage, payload: (any FangyiEvent)?) {
+        self.envelope = envelope
+        self.message = message
+        self.payload = payload
+    }
+
+    /// This event with its payload already decoded; ``decode(_:)`` returns it for its type.
+    public func attaching(_ payload: any FangyiEvent) -> InboundEvent {
+        InboundEvent(envelope: envelope, message: message, payload: payload)
     }
 
     /// Reads the CloudEvents binary-mode envelope of a consumed record; throws
@@ -21,6 +35,7 @@ public struct InboundEvent: Sendable {
     public init(message: KafkaMessage) throws {
         self.envelope = try EventEnvelope(headers: message.headers.map { ($0.key, $0.value) }, value: message.value ?? [])
         self.message = message
+        self.payload = nil
     }
 
     /// The event id (`ce_id`), the inbox's deduplication key.
@@ -28,7 +43,8 @@ public struct InboundEvent: Sendable {
 
     /// Decodes the payload as `E`; throws when the type does not match or the JSON is invalid.
     public func decode<E: FangyiEvent>(_ type: E.Type) throws -> E {
-        try envelope.decode(type)
+        if let payload = payload as? E { return payload }
+        return try envelope.decode(type)
     }
 }
 
