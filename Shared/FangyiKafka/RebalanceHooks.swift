@@ -1,9 +1,12 @@
 /// Functions a consumer's owner runs when the group changes its partitions.
 ///
 /// They are called synchronously, before librdkafka is told to take or give up
-/// the partitions, and only at points where the owner holds no undelivered
-/// messages: inside ``KafkaConsumer/nextBatch(maxMessages:)`` (so every batch the
-/// owner received earlier is finished) or inside ``KafkaConsumer/close()``.
+/// the partitions, and only at points where the consumer holds no undelivered
+/// messages: inside ``KafkaConsumer/nextBatch(maxMessages:)`` or inside
+/// ``KafkaConsumer/close()``. An owner that reads one batch at a time has then
+/// finished every batch it received; an owner that fetches ahead (FangyiService's
+/// `EventProcessor`) may still be applying one, whose revoked partitions the new
+/// owner then repeats.
 /// Offsets stored before a revocation are committed by librdkafka as part of it.
 /// Keep them short: they run on the polling task or the closing thread.
 public struct RebalanceHooks: Sendable {

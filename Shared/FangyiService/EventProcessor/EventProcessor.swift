@@ -142,6 +142,7 @@ public final class EventProcessor: Service, Sendable {
             Task { i < batches.count ? await self.prepare(batches[i]) : nil }
         }
         var next = preparing(index)
+        defer { next.cancel() }
         while let current = await next.value {
             index += 1
             next = preparing(index)
@@ -177,7 +178,9 @@ public final class EventProcessor: Service, Sendable {
         }
         let prepared = events.isEmpty ? events : await handler.prepare(events)
         // A preparation that lost or reordered events is ignored: the events are handled as read.
-        let consistent = prepared.count == events.count && zip(prepared, events).allSatisfy { $0.id == $1.id }
+        let consistent = prepared.count == events.count && zip(prepared, events).allSatisfy {
+            $0.id == $1.id && $0.message.topicPartition == $1.message.topicPartition && $0.message.offset == $1.message.offset
+        }
         return PreparedBatch(batch: batch, events: consistent ? prepared : events, unreadable: unreadable)
     }
 

@@ -43,7 +43,7 @@ public struct InboundEvent: Sendable {
 
     /// Decodes the payload as `E`; throws when the type does not match or the JSON is invalid.
     public func decode<E: FangyiEvent>(_ type: E.Type) throws -> E {
-        if let payload = payload as? E { return payload }
+        if envelope.type == E.eventType, let payload = payload as? E { return payload }
         return try envelope.decode(type)
     }
 }
