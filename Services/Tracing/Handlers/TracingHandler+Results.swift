@@ -113,7 +113,9 @@ extension TracingHandler {
     }
 
     /// A traced contact became a case: clear the contact, link the case into its source's
-    /// chain, and count it toward the setting's cluster.
+    /// chain, and count it toward the setting's cluster. A secondary contact's setting is
+    /// shared with the close contact it came through, not with the source case, so it
+    /// counts toward no cluster until that close contact is a case itself.
     private func link(_ record: CaseRecord, from contact: ContactRecord, source: CaseRecord?, cause: InboundEvent, _ tracer: ContactTracer) async throws {
         let store = tracer.store
         try await store.clearContact(contact.contactId, clearance: .becameCase, at: tracer.now)
@@ -125,6 +127,7 @@ extension TracingHandler {
             caseId: record.caseId, subjectRef: record.subjectRef, sourceCaseId: contact.sourceCaseId, chainId: record.chainId,
             via: contact.via, linkedAt: tracer.now),
             id: TracingIdentity.eventID(CaseLinked.self, record.caseId, contact.sourceCaseId), cause: cause)
+        guard contact.viaContactId == nil else { return }
         let setting = TracingIdentity.clusterSetting(via: contact.via, venueId: contact.venueId, sourceCaseId: contact.sourceCaseId)
         let area = contact.via == .venue ? contact.exposureAreaCode : (source?.areaCode ?? contact.exposureAreaCode)
         let cluster = try await store.joinCluster(

@@ -112,6 +112,24 @@ struct OutbreakTests {
         }
     }
 
+    @Test("a secondary contact who tests positive first is linked to the source case but forms no cluster with it")
+    func secondaryBecomesCaseFirst() async throws {
+        let outbreak = Outbreak()
+        try await TracingHarness.run(label: "secondary-first") { harness in
+            try await harness.send(outbreak.checkIns, run: "p0")
+            try await harness.send(outbreak.relations, run: "p0")
+            try await harness.send([outbreak.indexPositive], run: "p1")
+            // BH1 (B's household, a secondary contact through B) is positive before B is.
+            try await harness.send([outbreak.result("BH1", .positive, collected: 100, reported: 106)], run: "p2")
+            let events = try await harness.published()
+            let index = try #require(try events.of(CaseOpened.self).first { $0.subjectRef == "sr-A" })
+            let link = try #require(try events.of(CaseLinked.self).first { $0.subjectRef == "sr-BH1" })
+            #expect(link.sourceCaseId == index.caseId && link.via == .household)
+            #expect(try events.of(ClusterDetected.self).isEmpty, "A and BH1 never shared a household or venue")
+            #expect(try await harness.scalar("SELECT count(*)::int8 FROM cluster_cases") == 0)
+        }
+    }
+
     @Test("symptoms and severity reclassify a case; two qualifying negatives 24 h apart release it")
     func reclassifyAndRecover() async throws {
         let outbreak = Outbreak()
