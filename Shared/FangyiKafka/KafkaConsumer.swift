@@ -193,6 +193,29 @@ public final class KafkaConsumer: Sendable {
         try await ClusterMetadata.check(handle, timeout: timeout)
     }
 
+    /// The group's committed next-offsets for `partitions`, as the broker has them
+    /// (a partition with no commit is absent). A blocking librdkafka call on a dedicated
+    /// thread: for tools, health checks and tests, not the hot path.
+    public func committedOffsets(for partitions: [TopicPartition], timeout: Duration) async throws(KafkaError) -> [TopicPartition: Int64] {
+        let ms = Int32(clamping: timeout.milliseconds)
+        let handle = self.handle
+        let result: Result<[TopicPartition: Int64], KafkaError> = await DedicatedThread.run(name: "kafka-committed") {
+            let list = PartitionList.make(partitions.map { ($0, nil) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_committed(handle.pointer, list, ms)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError(err, context: ["kafka.operation": "committed"])) }
+            var offsets: [TopicPartition: Int64] = [:]
+            for i in 0..<Int(list.pointee.cnt) {
+                let e = list.pointee.elems[i]
+                if e.err == RD_KAFKA_RESP_ERR_NO_ERROR, e.offset >= 0 {
+                    offsets[TopicPartition(topic: String(cString: e.topic), partition: e.partition)] = e.offset
+                }
+            }
+            return .success(offsets)
+        }
+        return try result.get()
+    }
+
     private func report(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { return }

@@ -18,6 +18,12 @@ struct ConsumerGroupTests {
         try await eventually("A alone owns all 12 partitions and read the first 1,000 messages") {
             a.consumer.assignment == all && a.records.count >= 1_000
         }
+        // A's offsets reach the broker by the periodic commit. librdkafka's commit at a
+        // cooperative revocation can be refused mid-rebalance, so without this the partitions
+        // B takes over could be read again from the start.
+        try await eventually("A's offsets for the first 1,000 messages are committed") {
+            try await a.consumer.committedOffsets(for: Array(all), timeout: .seconds(5)).values.reduce(0, +) == 1_000
+        }
 
         let b = RecordingConsumer(try KafkaConsumer(configuration: config, topics: [topic], logger: kafka.logger))
         b.start()
