@@ -46,16 +46,8 @@ let logger: Logger = {
     return logger
 }()
 
-/// A deterministic generator, so every run stores the same data.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A number in 0..<n (every run stores the same data).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -94,14 +86,6 @@ func positive(_ ref: String, id: String) -> LabResultRecorded {
         isScreeningOnly: false, collectedAt: now.addingTimeInterval(-7200), reportedAt: now.addingTimeInterval(-600))
 }
 
-func scalar(_ database: Database, _ sql: PostgresQuery) async throws -> Int {
-    try await database.withConnection { connection in
-        var value = 0
-        for try await v in try await connection.query(sql, logger: logger).decode(Int.self) { value = v }
-        return value
-    }
-}
-
 let cluster = try MockCluster(brokers: 1, logger: logger)
 let kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "fangyi-tracing-bench", statisticsInterval: nil)
 let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: logger)
@@ -118,7 +102,7 @@ try await withTestDatabase(logger: logger) { database in
 
     // MARK: Check-in ingest
 
-    var random = SplitMix(state: 20_220_314)
+    var random = SplitMix64(seed: 20_220_314)
     let span = 14.0 * 86_400 - 3 * 3600
     let checkIns = (0..<checkInCount).map { index in
         let venue = random.below(venues)
@@ -155,7 +139,7 @@ try await withTestDatabase(logger: logger) { database in
     let ingestStart = clock.now
     try await consume(processor, batches)
     let ingest = seconds(clock.now - ingestStart)
-    let stored = try await scalar(database, "SELECT count(*)::int8 FROM checkins")
+    let stored = try await database.scalar("SELECT count(*)::int8 FROM checkins")
     say("check-in ingest: \(stored) stored in \(String(format: "%.1f", ingest)) s = \(rate(checkInCount, ingest)); "
         + "baseline plain INSERT \(rate(checkInCount, baselineIngest)); ratio \(String(format: "%.2f", baselineIngest / ingest)) (target ≥ 50000/s)")
     try await database.withConnection { connection in
@@ -164,7 +148,7 @@ try await withTestDatabase(logger: logger) { database in
 
     // MARK: One positive → its contacts
 
-    var picks = SplitMix(state: 7)
+    var picks = SplitMix64(seed: 7)
     var persons: [String] = []
     var seen = Set<String>()
     while persons.count < positiveCount {
@@ -175,18 +159,18 @@ try await withTestDatabase(logger: logger) { database in
     var contactsFound: [Int] = []
     for (index, ref) in persons.enumerated() {
         let events = try records([positive(ref, id: "\(index)")], run: "positive-\(index)")
-        let before = try await scalar(database, "SELECT count(*)::int8 FROM contacts")
+        let before = try await database.scalar("SELECT count(*)::int8 FROM contacts")
         let start = clock.now
         try await consume(processor, events)
         latencies.append(seconds(clock.now - start))
-        contactsFound.append(try await scalar(database, "SELECT count(*)::int8 FROM contacts") - before)
+        contactsFound.append(try await database.scalar("SELECT count(*)::int8 FROM contacts") - before)
     }
     // Baseline: one plain self-join for the same person's co-present visitors in the same window.
     var baselineLatencies: [Double] = []
     let windowStart = now.addingTimeInterval(-7200 - 4 * 86_400)
     for ref in persons {
         let start = clock.now
-        _ = try await scalar(database, """
+        _ = try await database.scalar("""
             SELECT count(DISTINCT o.subject_ref)::int8 FROM checkins m JOIN checkins o
               ON o.venue_id = m.venue_id AND o.checked_in_at < m.ends_at AND o.ends_at > m.checked_in_at
              AND o.checked_in_at > m.checked_in_at - interval '24 hours' AND o.subject_ref <> m.subject_ref
@@ -202,7 +186,7 @@ try await withTestDatabase(logger: logger) { database in
 
     // MARK: 100 close contacts → their secondaries
 
-    var guests = SplitMix(state: 100)
+    var guests = SplitMix64(seed: 100)
     var guestRefs: [String] = []
     var guestSeen = Set<String>()
     while guestRefs.count < 100 {
@@ -215,15 +199,15 @@ try await withTestDatabase(logger: logger) { database in
                 checkedInAt: banquet, leftAt: banquet.addingTimeInterval(3 * 3600))
     }
     try await consume(processor, banquetCheckIns, run: "banquet")
-    let beforeSecondary = try await scalar(database, "SELECT count(*)::int8 FROM contacts WHERE tier = 'secondary'")
-    let beforeAll = try await scalar(database, "SELECT count(*)::int8 FROM contacts")
+    let beforeSecondary = try await database.scalar("SELECT count(*)::int8 FROM contacts WHERE tier = 'secondary'")
+    let beforeAll = try await database.scalar("SELECT count(*)::int8 FROM contacts")
     let banquetStart = clock.now
     try await consume(processor, [positive("banquet-host", id: "banquet")], run: "banquet-positive")
     let banquetTime = seconds(clock.now - banquetStart)
-    let secondaries = try await scalar(database, "SELECT count(*)::int8 FROM contacts WHERE tier = 'secondary'") - beforeSecondary
-    let banquetContacts = try await scalar(database, "SELECT count(*)::int8 FROM contacts") - beforeAll
+    let secondaries = try await database.scalar("SELECT count(*)::int8 FROM contacts WHERE tier = 'secondary'") - beforeSecondary
+    let banquetContacts = try await database.scalar("SELECT count(*)::int8 FROM contacts") - beforeAll
     let secondaryBaselineStart = clock.now
-    _ = try await scalar(database, """
+    _ = try await database.scalar("""
         SELECT count(DISTINCT o.subject_ref)::int8 FROM checkins m JOIN checkins o
           ON o.venue_id = m.venue_id AND o.checked_in_at < m.ends_at AND o.ends_at > m.checked_in_at
          AND o.checked_in_at > m.checked_in_at - interval '24 hours' AND o.subject_ref <> m.subject_ref
@@ -235,7 +219,7 @@ try await withTestDatabase(logger: logger) { database in
 
     // MARK: Mass testing
 
-    var outcomes = SplitMix(state: 1_551)
+    var outcomes = SplitMix64(seed: 1_551)
     var resultBatches: [[KafkaMessage]] = []
     var positives = 0
     for start in stride(from: 0, to: resultCount, by: batchSize) {
@@ -275,7 +259,7 @@ try await withTestDatabase(logger: logger) { database in
     let massStart = clock.now
     try await consume(processor, resultBatches)
     let mass = seconds(clock.now - massStart)
-    let cases = try await scalar(database, "SELECT count(*)::int8 FROM cases")
+    let cases = try await database.scalar("SELECT count(*)::int8 FROM cases")
     say("mass testing: \(resultCount) results (\(positives) positive) in \(String(format: "%.1f", mass)) s = \(rate(resultCount, mass)); "
         + "baseline inbox-only INSERT \(rate(resultCount, inboxOnly)); ratio \(String(format: "%.2f", inboxOnly / mass)); \(cases) cases open (target ≥ 30000/s)")
     say("  reading the envelopes and decoding \(decodedCount) payloads alone, on every core (the run overlaps it with the database work): \(String(format: "%.1f", decodeOnly * 1e6 / Double(max(1, decodedCount)))) µs per result")

@@ -25,17 +25,9 @@ struct ConsumerProcessFaultTests {
         return worker
     }
 
-    private func scalar(_ database: Database, _ sql: PostgresQuery) async throws -> Int {
-        try await database.withConnection { connection in
-            var value = 0
-            for try await v in try await connection.query(sql, logger: Logger(label: "test")).decode(Int.self) { value = v }
-            return value
-        }
-    }
-
     /// Waits for the worker tables (created by the first worker's migrations).
     private func applied(_ database: Database) async throws -> Int {
-        try await scalar(database, "SELECT COALESCE((SELECT applied FROM worker_totals WHERE id = 1), 0)::int8")
+        try await database.scalar("SELECT COALESCE((SELECT applied FROM worker_totals WHERE id = 1), 0)::int8")
     }
 
     private func distinctEchoes(kafka: TestKafka, topic: String, expected: Int) async throws -> Int {
@@ -77,9 +69,9 @@ struct ConsumerProcessFaultTests {
             }
             // Exactly once in effect: no event missing, none applied twice.
             #expect(try await applied(database) == total)
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM worker_effects") == total)
-            #expect(try await scalar(database, "SELECT count(DISTINCT event_id)::int8 FROM worker_effects") == total)
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM fangyi_inbox") == total)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM worker_effects") == total)
+            #expect(try await database.scalar("SELECT count(DISTINCT event_id)::int8 FROM worker_effects") == total)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM fangyi_inbox") == total)
             // Every effect's outgoing event reached Kafka (at least once; ids dedupe repeats).
             #expect(try await distinctEchoes(kafka: kafka, topic: output, expected: total) == total)
             for worker in workers.dropFirst() {
@@ -118,8 +110,8 @@ struct ConsumerProcessFaultTests {
             let stats = try JSONDecoder().decode(EventProcessorStatistics.self, from: Data(statsLine.dropFirst("WORKER STATS ".count).utf8))
             #expect(stats.duplicates == 0, "offsets were committed at shutdown, so nothing was delivered again")
             #expect(stats.processed == total - appliedAtStop)
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM worker_effects") == total)
-            #expect(try await scalar(database, "SELECT count(DISTINCT event_id)::int8 FROM worker_effects") == total)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM worker_effects") == total)
+            #expect(try await database.scalar("SELECT count(DISTINCT event_id)::int8 FROM worker_effects") == total)
         }
     }
 }

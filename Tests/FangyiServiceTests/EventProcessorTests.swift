@@ -49,14 +49,6 @@ struct EventProcessorTests {
         }
     }
 
-    private func count(_ database: Database, _ sql: PostgresQuery) async throws -> Int {
-        try await database.withConnection { connection in
-            var total = 0
-            for try await value in try await connection.query(sql, logger: Logger(label: "test")).decode(Int.self) { total = value }
-            return total
-        }
-    }
-
     @Test("an undecodable record and a record that keeps failing go to the dead-letter topic; the partition moves on")
     func deadLetters() async throws {
         let kafka = try TestKafka()
@@ -77,10 +69,10 @@ struct EventProcessorTests {
             let reports = try await kafka.withProducer { producer in try await sent.asyncMap { try await producer.send($0) } }
 
             try await withProcessor(kafka: kafka, database: database, topic: topic, group: group) { processor in
-                try await eventually("4 good events applied") { try await count(database, "SELECT count(*)::int8 FROM applied") == 4 }
+                try await eventually("4 good events applied") { try await database.scalar("SELECT count(*)::int8 FROM applied") == 4 }
                 try await eventually("2 records dead-lettered") { processor.statistics.deadLettered == 2 }
             }
-            #expect(try await count(database, "SELECT count(DISTINCT event_id)::int8 FROM applied") == 4)
+            #expect(try await database.scalar("SELECT count(DISTINCT event_id)::int8 FROM applied") == 4)
 
             let consumer = try KafkaConsumer(configuration: kafka.consumerConfiguration(group: "dlq-reader"), topics: [dlq], logger: kafka.logger)
             var dead: [KafkaMessage] = []
@@ -113,8 +105,8 @@ struct EventProcessorTests {
                 try await eventually("all deliveries seen") { processor.statistics.processed + processor.statistics.duplicates == 70 }
                 #expect(processor.statistics.duplicates == 20)
             }
-            #expect(try await count(database, "SELECT count(*)::int8 FROM applied") == 50)
-            #expect(try await count(database, "SELECT count(*)::int8 FROM fangyi_inbox") == 50)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM applied") == 50)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM fangyi_inbox") == 50)
         }
     }
 }

@@ -1,4 +1,5 @@
 import FangyiIntake
+import FangyiTesting
 import Foundation
 import Testing
 
@@ -247,7 +248,7 @@ struct CSVReaderTests {
         for end in 0...body.count {
             _ = try? CSVReader().read(Array(body[..<end]))
         }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<500 {
             var mutated = body
             for _ in 0..<3 {

@@ -1,4 +1,5 @@
 import FangyiIntake
+import FangyiTesting
 import Foundation
 import Testing
 
@@ -534,7 +535,7 @@ struct FHIRReaderTests {
         for end in stride(from: 0, to: body.count, by: 3) {
             _ = try? FHIRReader().read(bundle: Array(body[..<end]))
         }
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<300 {
             var mutated = body
             for _ in 0..<4 {
@@ -556,18 +557,5 @@ struct FHIRReaderTests {
         }
         let deep = Array(repeating: UInt8(ascii: "["), count: 100_000)
         #expect(thrownProblem(deep)?.code == "fhir.json.invalid")
-    }
-}
-
-/// A small deterministic generator, so a failing junk case can be replayed.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

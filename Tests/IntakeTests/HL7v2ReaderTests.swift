@@ -1,4 +1,5 @@
 import FangyiIntake
+import FangyiTesting
 import Foundation
 import Testing
 
@@ -102,18 +103,6 @@ private func onlyProblem(_ body: String) throws -> (IntakeProblem, specimenId: S
         throw CancellationError()
     }
     return (problem, specimenId)
-}
-
-/// A deterministic generator, so a failing fuzz case can be replayed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 // MARK: - Reading
@@ -544,7 +533,7 @@ struct HL7v2ReaderTests {
 
     @Test("random junk returns and is rejected")
     func randomJunk() {
-        var random = SplitMix64(state: 0x00C0_FFEE)
+        var random = SplitMix64(seed: 0x00C0_FFEE)
         let reader = HL7v2Reader()
         let ignorable: Set<Unicode.Scalar> = ["\r", "\n", " ", "\t", "\u{0B}", "\u{1C}", "\u{FEFF}"]
         for _ in 0..<500 {
@@ -559,7 +548,7 @@ struct HL7v2ReaderTests {
 
     @Test("a valid message with random delimiters sprinkled in returns without trapping")
     func mutatedMessages() {
-        var random = SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         let reader = HL7v2Reader()
         let base = Array(elr().unicodeScalars)
         let noise: [Unicode.Scalar] = ["|", "^", "~", "\\", "&", "\r", "\n", "\u{0B}", "\u{1C}", "M", "S", "H", "X", "0", "9", ".", "+", "-", "张", "\u{0}"]

@@ -1,4 +1,5 @@
 import FangyiIntake
+import FangyiTesting
 import Foundation
 import Testing
 
@@ -39,18 +40,6 @@ private func unreadable(_ text: String) throws -> (problem: IntakeProblem, speci
 
 private func utc(_ text: String) -> Date {
     ISO8601DateFormatter().date(from: text) ?? .distantPast
-}
-
-/// A small deterministic generator, so a failing case can be replayed.
-private struct JSONTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 private let fullItem = """
@@ -414,7 +403,7 @@ struct JSONResultReaderTests {
 
     @Test("random bytes and random edits of a valid body never crash")
     func randomInput() {
-        var random = JSONTestRandom(state: 42)
+        var random = SplitMix64(seed: 42)
         let valid = Array(("{\"results\":[" + fullItem + "]}").utf8)
         let alphabet = Array(#"{}[],:"\ 0-1e.tnfu"#.utf8) + [0xFF, 0xC3, 0xE4, 0x01]
         for round in 0..<3000 {
@@ -470,7 +459,7 @@ struct JSONResultReaderTests {
 
     @Test("accepts and rejects the same bodies as JSONSerialization (where both follow RFC 8259)")
     func agreesWithJSONSerialization() {
-        var random = JSONTestRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         func string() -> String {
             [#""a""#, #"" b ""#, #""""#, #""张三""#, #""\u4e2d\n""#, #""\ud83d\ude00""#, #""q\"\\""#].randomElement(using: &random) ?? "\"\""
         }

@@ -9,7 +9,7 @@ extension TracingHandler {
     /// traces the added days.
     func assessments(_ run: ArraySlice<InboundEvent>, _ tracer: ContactTracer) async throws {
         let latest = tracer.now.adding(policy.clockSkew)
-        let decoded = await decode(run, as: ClinicalAssessment.self, in: tracer) { assessment in
+        let decoded = decode(run, as: ClinicalAssessment.self, in: tracer) { assessment in
             if assessment.subjectRef.isEmpty { return "subjectRef is empty" }
             if let onset = assessment.symptomOnset, onset > latest { return "symptomOnset is in the future" }
             return nil

@@ -10,7 +10,7 @@ extension TracingHandler {
         let now = tracer.now
         let latest = now.adding(policy.clockSkew)
         let firstKeptDay = CheckInPartitions.day(of: now) - policy.retentionDays
-        let decoded = await decode(run, as: CheckIn.self, in: tracer) { checkIn in
+        let decoded = decode(run, as: CheckIn.self, in: tracer) { checkIn in
             if checkIn.venueId.isEmpty { return "venueId is empty" }
             if checkIn.subjectRef.isEmpty { return "subjectRef is empty" }
             if checkIn.areaCode.isEmpty { return "areaCode is empty" }

@@ -6,7 +6,7 @@ extension TracingHandler {
     /// Stores relations; a new relation of an open case (during its window) or of a close
     /// contact (household, first exposure to isolation) makes the other person a contact.
     func relations(_ run: ArraySlice<InboundEvent>, _ tracer: ContactTracer) async throws {
-        let decoded = await decode(run, as: Relation.self, in: tracer) { relation in
+        let decoded = decode(run, as: Relation.self, in: tracer) { relation in
             if relation.subjectRef.isEmpty || relation.otherSubjectRef.isEmpty { return "subjectRef and otherSubjectRef must not be empty" }
             if relation.subjectRef == relation.otherSubjectRef { return "a person cannot be related to themselves" }
             if let to = relation.validTo, to < relation.validFrom { return "validTo is before validFrom" }

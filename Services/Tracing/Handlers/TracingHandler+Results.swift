@@ -8,7 +8,7 @@ extension TracingHandler {
     /// single-tube retest. Negatives of everyone else only update the residence area, in
     /// one statement per run, which is what keeps a mass-testing round fast.
     func results(_ run: ArraySlice<InboundEvent>, _ tracer: ContactTracer) async throws {
-        let decoded = await decode(run, as: LabResultRecorded.self, in: tracer) { result in
+        let decoded = decode(run, as: LabResultRecorded.self, in: tracer) { result in
             result.subjectRef.isEmpty ? "subjectRef is empty" : nil
         }.filter { $0.1.status != .cancelled }
         guard !decoded.isEmpty else { return }
@@ -42,7 +42,7 @@ extension TracingHandler {
     /// A positive pool puts every member under temporary control: each gets a single-tube
     /// retest order. Members become cases only on their own positive result.
     func pools(_ run: ArraySlice<InboundEvent>, _ tracer: ContactTracer) async throws {
-        let decoded = await decode(run, as: PoolResultRecorded.self, in: tracer) { pool in
+        let decoded = decode(run, as: PoolResultRecorded.self, in: tracer) { pool in
             pool.members.isEmpty ? "a pool result has no members" : nil
         }
         var retests: [(InboundEvent, RetestOrdered)] = []

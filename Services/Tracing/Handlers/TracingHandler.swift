@@ -85,17 +85,14 @@ public struct TracingHandler: EventHandler {
     /// Decodes each event of a run as `E`, rejecting the ones that do not decode or that
     /// `validate` finds fault with (it returns the reason).
     func decode<E: FangyiEvent>(_ run: ArraySlice<InboundEvent>, as type: E.Type, in tracer: ContactTracer,
-                                validate: (E) -> String? = { _ in nil }) async -> [(InboundEvent, E)] {
-        accept(run, await run.decodeAll(E.self), in: tracer, validate: validate)
-    }
-
-    private func accept<E: FangyiEvent>(_ run: ArraySlice<InboundEvent>, _ results: [Result<E, any Error>], in tracer: ContactTracer,
-                                        validate: (E) -> String?) -> [(InboundEvent, E)] {
+                                validate: (E) -> String? = { _ in nil }) -> [(InboundEvent, E)] {
+        // The processor's `prepare` has decoded the payloads on every core ahead of the
+        // transaction; `decode` returns them (or decodes those it could not).
         var decoded: [(InboundEvent, E)] = []
         decoded.reserveCapacity(run.count)
-        for (event, result) in zip(run, results) {
+        for event in run {
             do {
-                let value = try result.get()
+                let value = try event.decode(E.self)
                 if let problem = validate(value) {
                     tracer.transaction.reject(event, code: "tracing.invalid_event", message: problem)
                     continue

@@ -39,7 +39,7 @@ struct OutbreakTests {
             let retests = try events.of(RetestOrdered.self)
             #expect(Set(retests.map(\.subjectRef)) == ["sr-X1", "sr-X2"])
             #expect(retests.allSatisfy { $0.reason == .poolPositive && $0.poolId == "pool-1" })
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM cases") == 1, "pool members are not cases")
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM cases") == 1, "pool members are not cases")
 
             try await harness.send(outbreak.secondGeneration, run: "p2")
             #expect(try await harness.activeContacts() == Outbreak.final)
@@ -60,7 +60,7 @@ struct OutbreakTests {
             let l1 = try events.of(ContactIdentified.self).filter { $0.subjectRef == "sr-L1" }
             #expect(l1.map(\.tier) == [.secondary, .close])
             #expect(Set(l1.map(\.contactId)).count == 1)
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM contacts WHERE subject_ref = 'sr-L1'") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM contacts WHERE subject_ref = 'sr-L1'") == 1)
             // Every event id is published once.
             #expect(Set(events.map(\.id)).count == events.count)
         }
@@ -103,7 +103,7 @@ struct OutbreakTests {
             #expect(Set(published.map(\.contactId)).count == 1, "the same contact, not a second one")
             #expect(published.map(\.lastExposureAt) == [outbreak.at(37.5), outbreak.at(61.5)])
             #expect(published.last?.exposureFrom == outbreak.at(37), "the window keeps the first exposure")
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM contacts WHERE subject_ref = 'sr-C'") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM contacts WHERE subject_ref = 'sr-C'") == 1)
 
             // The same finding again (a re-trace) is not later: nothing new.
             try await harness.send([outbreak.checkIn("C", "venue-Y", .restaurant, 60.5)], run: "replay")
@@ -126,7 +126,7 @@ struct OutbreakTests {
             let link = try #require(try events.of(CaseLinked.self).first { $0.subjectRef == "sr-BH1" })
             #expect(link.sourceCaseId == index.caseId && link.via == .household)
             #expect(try events.of(ClusterDetected.self).isEmpty, "A and BH1 never shared a household or venue")
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM cluster_cases") == 0)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM cluster_cases") == 0)
         }
     }
 
@@ -144,7 +144,7 @@ struct OutbreakTests {
             #expect(reclassified.first?.previousClassification == .asymptomatic)
             #expect(reclassified.first?.classification == .confirmed && reclassified.first?.severity == .moderate)
             // Onset before the sample moves the window's start to four days before onset.
-            #expect(try await harness.scalar("""
+            #expect(try await harness.database.scalar("""
                 SELECT extract(epoch FROM infectious_from)::int8 FROM cases WHERE subject_ref = 'sr-A'
                 """) == Int(outbreak.at(60 - 96).timeIntervalSince1970))
 
@@ -171,7 +171,7 @@ struct OutbreakTests {
             let good = try Outbreak.records([outbreak.checkIn("G", "venue-R", .restaurant, 41)], topics: harness.topics, run: "good")
             bad += garbage
             try await harness.send(bad + good)
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM checkins") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM checkins") == 1)
             #expect(harness.processor.statistics.deadLettered == 2)
             // Both dead-letter records reach the topic, with the origin and the reason in headers.
             let consumer = try KafkaConsumer(

@@ -135,18 +135,18 @@ struct TracingAPITests {
             let recent = CheckIn(venueId: "venue-O", venueKind: .restaurant, areaCode: outbreak.area, subjectRef: "sr-P",
                                  source: .placeCode, checkedInAt: Date().addingTimeInterval(-600), leftAt: nil)
             try await harness.send([old, recent], run: "r0")
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM checkins") == 2)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM checkins") == 2)
             let maintenance = RetentionMaintenance(database: harness.database, partitions: CheckInPartitions(database: harness.database),
                                                    policy: policy, interval: .seconds(3600), logger: harness.kafka.logger)
             let dropped = try await maintenance.runOnce(now: Date())
             #expect(dropped >= 1)
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM checkins") == 1)
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM checkins WHERE subject_ref = 'sr-P'") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM checkins") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM checkins WHERE subject_ref = 'sr-P'") == 1)
             // Idempotent: a second pass (as another instance would run) drops nothing more.
             #expect(try await maintenance.runOnce(now: Date()) == 0)
             // Tomorrow's partition exists ahead of traffic.
             let tomorrow = CheckInPartitions.name(day: CheckInPartitions.day(of: Date()) + 1)
-            #expect(try await harness.scalar("SELECT count(*)::int8 FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(tomorrow)") == 1)
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(tomorrow)") == 1)
         }
     }
 }

@@ -104,14 +104,6 @@ struct TracingHarness: Sendable {
             return result
         }
     }
-
-    func scalar(_ sql: PostgresQuery) async throws -> Int {
-        try await database.withConnection { connection in
-            var total = 0
-            for try await value in try await connection.query(sql, logger: Logger(label: "test")).decode(Int.self) { total = value }
-            return total
-        }
-    }
 }
 
 extension Array where Element == EventEnvelope {

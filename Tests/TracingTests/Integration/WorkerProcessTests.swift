@@ -66,14 +66,6 @@ struct WorkerProcessTests {
         return restarted
     }
 
-    private func scalar(_ database: Database, _ sql: PostgresQuery) async throws -> Int {
-        try await database.withConnection { connection in
-            var total = 0
-            for try await value in try await connection.query(sql, logger: Logger(label: "test")).decode(Int.self) { total = value }
-            return total
-        }
-    }
-
     @Test("the final contact set equals the single-worker result", .enabled(if: onMockCluster, "the workers consume catalog topics"))
     func killAndRestart() async throws {
         let kafka = try TestKafka(label: "tracing-kill")
@@ -90,13 +82,13 @@ struct WorkerProcessTests {
             var workers = [try await startWorker(kafka: kafka, database: database)]
             workers.append(try await startWorker(kafka: kafka, database: database))
             defer { workers.forEach { $0.kill() } }
-            let inbox: @Sendable () async throws -> Int = { try await scalar(database, "SELECT count(*)::int8 FROM fangyi_inbox") }
+            let inbox: @Sendable () async throws -> Int = { try await database.scalar("SELECT count(*)::int8 FROM fangyi_inbox") }
 
             // Phase 0: movement data, the first worker killed while storing check-ins.
             let checkIns = outbreak.checkIns + noiseCheckIns(outbreak)
             let phase0 = try Outbreak.records(checkIns, topics: [:], run: "p0") + Outbreak.records(outbreak.relations, topics: [:], run: "p0")
             workers[0] = try await sendKillingMidStream(phase0, kafka: kafka, database: database, victim: workers[0], target: checkIns.count) {
-                try await scalar(database, "SELECT count(*)::int8 FROM checkins")
+                try await database.scalar("SELECT count(*)::int8 FROM checkins")
             }
             try await eventually("relations stored") { try await inbox() >= outbreak.relations.count }
 
@@ -114,11 +106,11 @@ struct WorkerProcessTests {
             workers[0] = try await sendKillingMidStream(phase2, kafka: kafka, database: database, victim: workers[0], target: expected, progress: inbox)
 
             #expect(try await TracingHarness.activeContacts(database) == Outbreak.final)
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM checkins") == checkIns.count, "no check-in lost or stored twice")
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM fangyi_inbox") == expected)
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM cases") == 4)
-            let contactRows = try await scalar(database, "SELECT count(*)::int8 FROM contacts")
-            #expect(try await scalar(database, "SELECT count(DISTINCT subject_ref)::int8 FROM contacts") == contactRows,
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM checkins") == checkIns.count, "no check-in lost or stored twice")
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM fangyi_inbox") == expected)
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM cases") == 4)
+            let contactRows = try await database.scalar("SELECT count(*)::int8 FROM contacts")
+            #expect(try await database.scalar("SELECT count(DISTINCT subject_ref)::int8 FROM contacts") == contactRows,
                     "one contact per person, upgraded in place")
             let events = try await TracingHarness.published(database)
             #expect(Set(events.map(\.id)).count == events.count, "every event published once")
@@ -126,7 +118,7 @@ struct WorkerProcessTests {
             #expect(try events.of(CaseLinked.self).count == 3)
             #expect(try events.of(ClusterDetected.self).count == 3)
             #expect(Set(try events.of(RetestOrdered.self).map(\.subjectRef)) == ["sr-X1", "sr-X2"])
-            #expect(try await scalar(database, "SELECT count(*)::int8 FROM fangyi_outbox WHERE event_id = ''") == 0, "nothing dead-lettered")
+            #expect(try await database.scalar("SELECT count(*)::int8 FROM fangyi_outbox WHERE event_id = ''") == 0, "nothing dead-lettered")
 
             for worker in workers {
                 worker.terminate()
