@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "fangyi", targets: ["fangyi"]),
         .executable(name: "fangyi-intake", targets: ["fangyi-intake"]),
         .executable(name: "fangyi-tracing", targets: ["fangyi-tracing"]),
+        .executable(name: "fangyi-allocator", targets: ["fangyi-allocator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -68,6 +69,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/FangyiService",
             swiftSettings: strict
@@ -147,6 +149,28 @@ let package = Package(
             path: "Services/Tracing/Main",
             swiftSettings: strict
         ),
+        .target(
+            name: "FangyiAllocator",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Allocator",
+            exclude: ["Main"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-allocator",
+            dependencies: ["FangyiAllocator"],
+            path: "Services/Allocator/Main",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "fangyi-intake-bench",
             dependencies: [
@@ -173,6 +197,20 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/TracingBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-allocator-bench",
+            dependencies: [
+                "FangyiAllocator",
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                "FangyiTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/AllocatorBench",
             swiftSettings: strict
         ),
         .executableTarget(
@@ -229,6 +267,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/TracingTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AllocatorTests",
+            dependencies: [
+                "FangyiAllocator", "FangyiTesting", "FangyiKafka", "FangyiEvents", "FangyiService", "fangyi-allocator",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/AllocatorTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -56,9 +56,8 @@ let kinds: [VenueKind] = [.restaurant, .retail, .market, .workplace, .entertainm
 /// The records as the processor receives them from Kafka.
 func records<E: KeyedEvent>(_ events: [E], run: String) throws -> [KafkaMessage] {
     try events.enumerated().map { index, event in
-        let envelope = try EventEnvelope.make(event, id: EventID.derive(["bench", run, String(index)]), source: "fangyi/bench", time: now)
-        return KafkaMessage(topic: E.topic.name, partition: 0, offset: Int64(index), key: Array(event.partitionKey.utf8),
-                            value: envelope.data, headers: envelope.headers().map { KafkaHeader(key: $0.key, value: $0.value) })
+        try EventRecord.consumed(event, id: EventID.derive(["bench", run, String(index)]), time: now, offset: Int64(index),
+                                 source: "fangyi/bench")
     }
 }
 

@@ -6,8 +6,8 @@ import Foundation
 public struct TracingConfiguration: Sendable {
     /// The common service settings (Kafka, database, HTTP, log level, policy file).
     public var service: ServiceConfiguration
-    /// SHA-256 digests (hex) of the bearer tokens the query API accepts.
-    public var operatorTokenDigests: Set<String>
+    /// The bearer tokens the query API accepts (as SHA-256 digests).
+    public var operatorTokens: OperatorTokens
     /// Most events applied in one transaction.
     public var maxBatchSize: Int
     /// How often expired check-in days are dropped and upcoming days' partitions created.
@@ -22,18 +22,9 @@ public struct TracingConfiguration: Sendable {
 
     /// Reads the configuration. Throws ``ConfigurationError`` naming the first bad variable.
     public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) -> TracingConfiguration {
-        let tokens = environment.string(.operatorTokens, default: "")
-        var digests = Set<String>()
-        for digest in tokens.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !digest.isEmpty {
-            guard digest.count == 64, digest.allSatisfy(\.isHexDigit) else {
-                throw ConfigurationError(code: ConfigurationError.invalidChoice, variable: EnvironmentVariable.operatorTokens.name,
-                                         value: nil, reason: "each entry must be the 64-hex-digit SHA-256 of a token")
-            }
-            digests.insert(digest)
-        }
         return TracingConfiguration(
             service: try ServiceConfiguration.fromEnvironment(environment, defaultHTTPPort: 8082),
-            operatorTokenDigests: digests,
+            operatorTokens: try OperatorTokens.fromEnvironment(environment, .operatorTokens),
             maxBatchSize: try environment.int(.tracingBatchSize, default: 2000, range: 1...50_000),
             maintenanceInterval: try environment.duration(.tracingMaintenanceInterval, default: .seconds(3600)),
             schema: environment.string(.tracingSchema, default: "tracing"))

@@ -36,7 +36,7 @@ public enum TracingMain {
         var logger = Logger(label: "fangyi.tracing")
         logger.logLevel = configuration.service.logLevel
         _ = MetricsSystemBootstrap.bootstrap()
-        if configuration.operatorTokenDigests.isEmpty {
+        if configuration.operatorTokens.isEmpty {
             logger.warning("TRACING_OPERATOR_TOKENS_SHA256 is unset: the query API refuses every request")
         }
 
@@ -64,7 +64,7 @@ public enum TracingMain {
         let router = ServiceHTTP.makeRouter(health: HealthRoutes(readinessChecks: [
             database.readinessCheck(), kafkaReady, processor.readinessCheck(),
         ]))
-        TracingAPI(database: database, policy: policy, tokenDigests: configuration.operatorTokenDigests, logger: logger).register(on: router)
+        TracingAPI(database: database, policy: policy, tokens: configuration.operatorTokens, logger: logger).register(on: router)
         let app = ServiceHTTP.makeApplication(router: router, configuration: configuration.service, serverName: "fangyi-tracing", logger: logger)
 
         try await ServiceRunner.runMigrated(

@@ -1,4 +1,3 @@
-import Crypto
 import FangyiEvents
 public import FangyiService
 import Foundation
@@ -6,7 +5,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 
-/// The operators' query API (bearer token, see ``TracingConfiguration/operatorTokenDigests``):
+/// The operators' query API (bearer token, see ``TracingConfiguration/operatorTokens``):
 ///
 /// - `GET /v1/cases/{caseId}`: the case and its contacts.
 /// - `GET /v1/chains/{chainId}`: the chain as JSON; `?format=dot` or `Accept: text/vnd.graphviz` for DOT.
@@ -19,14 +18,14 @@ import NIOCore
 public struct TracingAPI: Sendable {
     let database: Database
     let policy: TracingPolicy
-    let tokenDigests: Set<String>
+    let tokens: OperatorTokens
     let logger: Logger
 
     /// Creates the API.
-    public init(database: Database, policy: TracingPolicy, tokenDigests: Set<String>, logger: Logger) {
+    public init(database: Database, policy: TracingPolicy, tokens: OperatorTokens, logger: Logger) {
         self.database = database
         self.policy = policy
-        self.tokenDigests = tokenDigests
+        self.tokens = tokens
         self.logger = logger
     }
 
@@ -94,24 +93,11 @@ public struct TracingAPI: Sendable {
     }
 
     private func authorize(_ request: Request) throws {
-        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw ProblemDetails(status: .unauthorized, detail: "send an operator token as `Authorization: Bearer <token>`",
-                                 code: "auth.missing", headers: [.wwwAuthenticate: "Bearer realm=\"fangyi-tracing\""])
-        }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        let digest = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-        guard tokenDigests.contains(digest) else {
-            throw ProblemDetails(status: .unauthorized, detail: "the token is not an operator token", code: "auth.invalid",
-                                 headers: [.wwwAuthenticate: "Bearer realm=\"fangyi-tracing\", error=\"invalid_token\""])
-        }
+        try tokens.authorize(request, realm: "fangyi-tracing")
     }
 
     private func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        try ServiceHTTP.json(value)
     }
 }
 

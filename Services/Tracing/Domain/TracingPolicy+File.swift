@@ -1,4 +1,5 @@
 import FangyiEvents
+import FangyiService
 public import Foundation
 
 extension TracingPolicy {
@@ -53,7 +54,7 @@ extension TracingPolicy {
         }
         func number(_ key: String, _ range: ClosedRange<Double>) throws(FileError) -> Double? {
             guard let value = tracing[key] else { return nil }
-            guard let number = jsonNumber(value), range.contains(number) else {
+            guard let number = PolicySection.jsonNumber(value), range.contains(number) else {
                 throw FileError(code: "policy.invalid", message: "/tracing/\(key) must be a number in \(range)")
             }
             return number
@@ -88,7 +89,7 @@ extension TracingPolicy {
         policy.lookBackDays = try integer("lookBackDays", 0...30) ?? policy.lookBackDays
         policy.retentionDays = try integer("retentionDays", 1...366) ?? policy.retentionDays
         let stays: [VenueKind: Duration] = try map("stayMinutes", { raw in
-            jsonNumber(raw).flatMap { $0 > 0 && $0 <= 1440 ? minutes($0) : nil }
+            PolicySection.jsonNumber(raw).flatMap { $0 > 0 && $0 <= 1440 ? minutes($0) : nil }
         }, expected: "minutes in (0, 1440]")
         policy.defaultStay.merge(stays) { $1 }
         let venueTiers: [VenueKind: ContactTier] = try map("venueTier", { raw in
@@ -109,13 +110,5 @@ extension TracingPolicy {
         policy.clusterMinimumCases = try integer("clusterMinimumCases", 2...1000) ?? policy.clusterMinimumCases
         if let hours = try number("retestDueHours", 0...240) { policy.retestDue = minutes(hours * 60) }
         return policy
-    }
-
-    /// A JSON number's value, or nil for anything else. `JSONSerialization` gives numbers
-    /// and booleans as `NSNumber`, and on Linux `0` and `1` also cast to `Bool`; a boolean
-    /// is told apart by its own class, so `true` is refused and `0` and `1` are accepted.
-    static func jsonNumber(_ value: Any) -> Double? {
-        guard let number = value as? NSNumber, type(of: number) != type(of: NSNumber(value: true)) else { return nil }
-        return number.doubleValue
     }
 }

@@ -26,14 +26,8 @@ public struct RetentionMaintenance: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await runOnce(now: Date())
-            } catch {
-                logger.warning("retention maintenance failed; retrying next interval", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            // The interval between maintenance runs is the intended delay, not a wait for a condition.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        await runPeriodically(every: interval, logger: logger, failureMessage: "retention maintenance failed; retrying next interval") {
+            try await runOnce(now: Date())
         }
     }
 

@@ -61,8 +61,9 @@ public struct EnvelopeError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension EnvelopeError {
-    /// Translates a payload `DecodingError` into an error that names the field.
-    static func decoding(_ error: any Error, eventType: String) -> EnvelopeError {
+    /// Translates a payload `DecodingError` into an error that names the field (also used for
+    /// other JSON documents: `eventType` then names the document).
+    public static func decoding(_ error: any Error, eventType: String) -> EnvelopeError {
         guard let error = error as? DecodingError else {
             return EnvelopeError(code: Code.invalidJSON, message: "payload of \(eventType) does not decode: \(error)",
                                  eventType: eventType)

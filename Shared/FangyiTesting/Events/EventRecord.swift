@@ -14,3 +14,15 @@ public enum EventRecord {
             headers: envelope.headers().map { KafkaHeader(key: $0.key, value: $0.value) })
     }
 }
+
+extension EventRecord {
+    /// `event` as a consumer receives it (for ``EventProcessor/apply(_:)`` and `replay` without a
+    /// broker): the same envelope as ``message(_:topic:id:time:source:)``, on `E`'s catalog topic
+    /// unless `topic` is given, at `partition` and `offset`.
+    public static func consumed<E: KeyedEvent>(_ event: E, id: UUID, time: Date, topic: String? = nil, partition: Int32 = 0,
+                                               offset: Int64, source: String = "fangyi/test") throws -> KafkaMessage {
+        let envelope = try EventEnvelope.make(event, id: id, source: source, time: time)
+        return KafkaMessage(topic: topic ?? E.topic.name, partition: partition, offset: offset, key: Array(event.partitionKey.utf8),
+                            value: envelope.data, headers: envelope.headers().map { KafkaHeader(key: $0.key, value: $0.value) })
+    }
+}

@@ -1,4 +1,3 @@
-import Crypto
 import FangyiEvents
 import FangyiService
 import FangyiTesting
@@ -17,8 +16,7 @@ struct TracingAPITests {
 
     static func application(_ harness: TracingHarness) -> some ApplicationProtocol {
         let router = ServiceHTTP.makeRouter()
-        let digest = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-        TracingAPI(database: harness.database, policy: .default, tokenDigests: [digest], logger: harness.kafka.logger).register(on: router)
+        TracingAPI(database: harness.database, policy: .default, tokens: OperatorTokens(digests: [OperatorTokens.digest(of: token)]), logger: harness.kafka.logger).register(on: router)
         return Application(router: router)
     }
 

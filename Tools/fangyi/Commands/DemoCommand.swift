@@ -33,8 +33,10 @@ struct DemoCommand: AsyncParsableCommand {
     static let developmentKeys: [String: String] = [
         "FANGYI_SUBJECT_KEY": "ZmFuZ3lpLWRlbW8tc3ViamVjdC1rZXktbm90LXNlY3JldCE=",
         "FANGYI_CONTACT_KEY": "demo:ZmFuZ3lpLWRlbW8tY29udGFjdC1rZXktbm90LXNlY3I=",
-        // The SHA-256 of the operator token `demo-operator-token` (tracing's query API).
+        // The SHA-256 of the operator token `demo-operator-token` (tracing's query API and the
+        // allocator's operator API).
         "TRACING_OPERATOR_TOKENS_SHA256": "61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f",
+        "ALLOCATOR_OPERATOR_TOKENS_SHA256": "61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f",
     ]
 
     func run() async throws {

@@ -1,0 +1,95 @@
+public import FangyiService
+import FangyiEvents
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// The allocator's clock-driven work, every interval on every instance (each step is safe to
+/// run at once on several: rows are locked, and a step that finds its work done does nothing):
+///
+/// - activated standby sites whose ready time has come open, and serve the waitlist;
+/// - quarantines that reached their end with a negative release test are released (never
+///   without one), and the freed rooms serve the waitlist;
+/// - the waitlist is offered the free units once more (a unit freed by one instance while
+///   another was putting someone on the waitlist is not left empty past one interval);
+/// - closing facilities that have emptied go back to standby.
+///
+/// Concurrency: `Sendable`; immutable.
+public struct AllocatorSchedule: Service {
+    let database: Database
+    let relay: OutboxRelay?
+    let policy: AllocationPolicy
+    let interval: Duration
+    let metrics: AllocatorMetrics
+    let logger: Logger
+    /// Persons released per transaction.
+    static let batchSize = 500
+
+    /// Creates the task.
+    public init(database: Database, relay: OutboxRelay?, policy: AllocationPolicy, interval: Duration,
+                metrics: AllocatorMetrics, logger: Logger) {
+        self.database = database
+        self.relay = relay
+        self.policy = policy
+        self.interval = interval
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await runPeriodically(every: interval, logger: logger, failureMessage: "allocator schedule failed; retrying next interval") {
+            try await runOnce(now: Date())
+        }
+    }
+
+    /// One pass at `now`; returns how many quarantines it released.
+    @discardableResult
+    public func runOnce(now: Date) async throws -> Int {
+        try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
+            let store = AllocatorStore(connection: transaction.connection, logger: logger)
+            let opened = try await store.openReadyFacilities(now: now)
+            guard !opened.isEmpty else { return }
+            let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
+            run.setRunCause(Cause(id: "open:\(opened.map(\.id).sorted().joined(separator: ",")):\(now.timeIntervalSince1970)"))
+            for facility in opened {
+                logger.info("standby facility opened", metadata: ["fangyi.facility_id": "\(facility.id)"])
+                for type in try await store.unitCounts(facilityId: facility.id).keys { run.touch(PoolKey(facilityId: facility.id, unitType: type)) }
+            }
+            try await run.serve([], kinds: Set(opened.map(\.kind)))
+            try await run.finish(capacity: CapacityReporter(policy: policy))
+        }
+        var released = 0
+        // Bounded: a person the planner keeps (a contact turned case waiting for a bed keeps the
+        // room) stays releasable-looking; the next interval looks again.
+        for _ in 0..<20 {
+            let count = try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction -> Int in
+                let store = AllocatorStore(connection: transaction.connection, logger: logger)
+                let due = try await store.releasableQuarantines(now: now, window: policy.releaseTestWindow, limit: Self.batchSize)
+                guard !due.isEmpty else { return 0 }
+                let states = try await store.lockPersons(due)
+                let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
+                var causes: [String: Cause] = [:]
+                for ref in due { causes[ref] = Cause(id: "quarantine-end:\(ref):\(now.timeIntervalSince1970)") }
+                try await run.reconcile(due.compactMap { states[$0] }, causes: causes)
+                try await run.finish(capacity: CapacityReporter(policy: policy))
+                return due.count
+            }
+            released += count
+            if count < Self.batchSize { break }
+        }
+        try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
+            let store = AllocatorStore(connection: transaction.connection, logger: logger)
+            let waiting = try await store.waitlistLengths().filter { $0.value > 0 }
+            guard !waiting.isEmpty else { return }
+            let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
+            run.setRunCause(Cause(id: "sweep:\(now.timeIntervalSince1970)"))
+            try await run.serve([], kinds: Set(waiting.keys))
+            try await run.finish(capacity: CapacityReporter(policy: policy))
+        }
+        try await database.withTransaction(logger: logger) { connection in
+            let ids = try await AllocatorStore(connection: connection, logger: logger).standDownEmptyClosing()
+            for id in ids { logger.info("closing facility emptied; now on standby", metadata: ["fangyi.facility_id": "\(id)"]) }
+        }
+        return released
+    }
+}

@@ -1,0 +1,3 @@
+import FangyiAllocator
+
+try await AllocatorMain.run()

@@ -1,0 +1,119 @@
+public import Foundation
+
+/// One service's section of the policy file (`FANGYI_POLICY_FILE`, a JSON object with a
+/// section per service), read key by key with errors that name the JSON pointer and why.
+/// Other services' sections are ignored; an unknown key in this section is an error, so a
+/// typo never silently keeps a default.
+///
+/// Concurrency: a value type holding parsed JSON; use it on one task.
+public struct PolicySection {
+    /// The section's name, e.g. `allocator`.
+    public let name: String
+    private let values: [String: Any]
+
+    /// An error in the policy file: which key and why.
+    public struct FileError: Error, Sendable, CustomStringConvertible {
+        /// A stable code: `policy.unreadable` or `policy.invalid`.
+        public let code: String
+        /// What is wrong, naming the path and the key.
+        public let message: String
+        public var description: String { "\(code): \(message)" }
+
+        /// Creates an error.
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// Reads the file at `path` (nil: no file) and returns section `name`, or nil when the
+    /// file or the section is absent.
+    public static func load(path: String?, section name: String, known: Set<String>) throws(FileError) -> PolicySection? {
+        guard let path else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(code: "policy.unreadable", message: "cannot read the policy file at \(path)")
+        }
+        do {
+            return try parse(data, section: name, known: known)
+        } catch {
+            throw FileError(code: error.code, message: "\(path): \(error.message)")
+        }
+    }
+
+    /// Parses a whole policy file's JSON and returns section `name` (nil when absent).
+    public static func parse(_ data: Data, section name: String, known: Set<String>) throws(FileError) -> PolicySection? {
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw FileError(code: "policy.invalid", message: "the policy file is not JSON: \(error.localizedDescription)")
+        }
+        guard let object = root as? [String: Any] else {
+            throw FileError(code: "policy.invalid", message: "the policy file must be a JSON object")
+        }
+        guard let section = object[name] else { return nil }
+        guard let values = section as? [String: Any] else {
+            throw FileError(code: "policy.invalid", message: "/\(name) must be an object")
+        }
+        if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
+            throw FileError(code: "policy.invalid", message: "/\(name)/\(unknown) is not a \(name) policy key")
+        }
+        return PolicySection(name: name, values: values)
+    }
+
+    private func invalid(_ key: String, _ expected: String) -> FileError {
+        FileError(code: "policy.invalid", message: "/\(name)/\(key) must be \(expected)")
+    }
+
+    /// The number at `key` within `range`, or nil when absent.
+    public func number(_ key: String, in range: ClosedRange<Double>) throws(FileError) -> Double? {
+        guard let value = values[key] else { return nil }
+        guard let number = Self.jsonNumber(value), range.contains(number) else { throw invalid(key, "a number in \(range)") }
+        return number
+    }
+
+    /// The whole number at `key` within `range`, or nil when absent.
+    public func integer(_ key: String, in range: ClosedRange<Int>) throws(FileError) -> Int? {
+        guard let value = values[key] else { return nil }
+        guard let number = Self.jsonNumber(value), number == number.rounded(), range.contains(Int(exactly: number) ?? Int.min) else {
+            throw invalid(key, "a whole number in \(range)")
+        }
+        return Int(number)
+    }
+
+    /// The boolean at `key`, or nil when absent.
+    public func bool(_ key: String) throws(FileError) -> Bool? {
+        guard let value = values[key] else { return nil }
+        guard let number = value as? NSNumber, type(of: number) == type(of: NSNumber(value: true)) else { throw invalid(key, "true or false") }
+        return number.boolValue
+    }
+
+    /// The non-empty string at `key`, or nil when absent.
+    public func string(_ key: String) throws(FileError) -> String? {
+        guard let value = values[key] else { return nil }
+        guard let text = value as? String, !text.isEmpty else { throw invalid(key, "a non-empty string") }
+        return text
+    }
+
+    /// The array of whole numbers at `key`, each within `range`, or nil when absent.
+    public func integers(_ key: String, in range: ClosedRange<Int>) throws(FileError) -> [Int]? {
+        guard let value = values[key] else { return nil }
+        guard let array = value as? [Any], !array.isEmpty else { throw invalid(key, "a non-empty array of whole numbers in \(range)") }
+        var result: [Int] = []
+        for element in array {
+            guard let number = Self.jsonNumber(element), number == number.rounded(), let whole = Int(exactly: number), range.contains(whole) else {
+                throw invalid(key, "a non-empty array of whole numbers in \(range)")
+            }
+            result.append(whole)
+        }
+        return result
+    }
+
+    /// A JSON number's value, or nil for anything else. `JSONSerialization` gives numbers
+    /// and booleans as `NSNumber`, and on Linux `0` and `1` also cast to `Bool`; a boolean
+    /// is told apart by its own class, so `true` is refused and `0` and `1` are accepted.
+    public static func jsonNumber(_ value: Any) -> Double? {
+        guard let number = value as? NSNumber, type(of: number) != type(of: NSNumber(value: true)) else { return nil }
+        return number.doubleValue
+    }
+}
