@@ -122,11 +122,6 @@ let logger: Logger = {
     return logger
 }()
 
-extension SplitMix64 {
-    /// A number in 0..<n (every run uses the same data).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 // MARK: Inventory and inputs
 
 /// `areas` areas on a ring, each also bordering the area three along (so the nearest free room

@@ -46,11 +46,6 @@ let logger: Logger = {
     return logger
 }()
 
-extension SplitMix64 {
-    /// A number in 0..<n (every run stores the same data).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 let kinds: [VenueKind] = [.restaurant, .retail, .market, .workplace, .entertainment, .transport, .restaurant, .retail]
 
 /// The records as the processor receives them from Kafka.

@@ -70,9 +70,10 @@ public enum PlanStep: Sendable, Hashable {
 /// - A held unit that no longer serves (fangcang bed, now critical) is replaced by a request
 ///   that keeps it until the new unit is found: the person is never left without a bed.
 /// - A held unit whose purpose ended is released: recovered, quarantine completed, or
-///   cancelled; except that a quarantine room or care bed is kept as the `replacing` unit of
-///   a new treatment or care request (a contact who became a case keeps the room until the
-///   bed is assigned, then both happen in one step).
+///   cancelled; except that it is kept as the `replacing` unit of a request for another
+///   purpose (a contact who became a case keeps the room until the bed is assigned, then both
+///   happen in one step; a person who no longer needs care keeps the care bed until a
+///   quarantine room is found).
 /// - A waitlist entry for something no longer needed is cancelled; one for the same units is kept.
 public enum AssignmentPlanner {
     /// The steps for one person. `needs` comes from ``AllocationPolicy/needs(of:now:)``.
@@ -96,11 +97,10 @@ public enum AssignmentPlanner {
                 }
                 continue
             }
-            // The unit to keep until the new one is found: this purpose's own, or (moving up from
-            // quarantine to care or treatment, or from care to treatment) the one no longer needed.
+            // The unit to keep until the new one is found: this purpose's own, or one whose purpose
+            // ended (quarantine to treatment, care back to quarantine): nobody is left without one.
             let replacing = unit ?? held.first { other in
-                !handedOver.contains(other.assignmentId) && other.purpose != purpose
-                    && !needs.contains { $0.purpose == other.purpose } && Self.rank(other.purpose) < Self.rank(purpose)
+                !handedOver.contains(other.assignmentId) && other.purpose != purpose && !needs.contains { $0.purpose == other.purpose }
             }
             if let replacing { handedOver.insert(replacing.assignmentId) }
             if let wait, wait.need.asksForSameUnits(as: need), wait.replacesAssignmentId == replacing?.assignmentId { continue }
@@ -115,13 +115,5 @@ public enum AssignmentPlanner {
             steps.append(.release(unit, reason))
         }
         return steps
-    }
-
-    private static func rank(_ purpose: AssignmentPurpose) -> Int {
-        switch purpose {
-        case .quarantine: 0
-        case .care: 1
-        case .treatment: 2
-        }
     }
 }

@@ -110,10 +110,13 @@ extension AllocationPolicy {
         person.lastExposureAt.map { $0.addingTimeInterval(Double(quarantineDays) * 86_400) }
     }
 
-    /// Whether quarantine is over: its end has passed and a negative sample was taken within
-    /// the release-test window before the end, or after it.
+    /// Whether quarantine is over: its end has passed, a negative diagnostic PCR sample was
+    /// taken within the release-test window before the end (or after it), no positive or
+    /// inconclusive result came after that sample, and the person has not become a case.
     public func quarantineCompleted(_ person: PersonState, now: Date) -> Bool {
-        guard let end = quarantineEnd(of: person), now >= end, let negative = person.lastNegativeAt else { return false }
+        guard person.contactClearance != .becameCase, let end = quarantineEnd(of: person), now >= end,
+              let negative = person.lastNegativeAt else { return false }
+        if let against = person.lastNonNegativeAt, against >= negative { return false }
         return negative >= end.addingTimeInterval(-Double(releaseTestWindow.components.seconds))
     }
 

@@ -34,8 +34,29 @@ public struct PersonState: Sendable, Equatable, Codable {
     public var needsCare: Bool = false
     /// The time of the latest assessment applied (older ones are ignored).
     public var assessedAt: Date?
-    /// The collection time of the latest negative PCR sample.
+    /// The collection time of the latest negative diagnostic PCR sample (not withdrawn).
     public var lastNegativeAt: Date?
+    /// The collection time of the latest positive or inconclusive result of any test (not
+    /// withdrawn): a release test must come after it.
+    public var lastNonNegativeAt: Date?
+    /// The results behind those two times, by result id (latest version), so a cancellation
+    /// or a correction withdraws what it replaces.
+    public var results: [String: ResultMark] = [:]
+    /// The severity of the latest assessment, kept even before a case is known (the case may
+    /// arrive later on another topic).
+    public var assessedSeverity: CaseSeverity?
+
+    /// A result as far as release is concerned.
+    public struct ResultMark: Sendable, Equatable, Codable {
+        /// The result's version (a correction has a higher one).
+        public var version: Int
+        /// When the sample was taken.
+        public var collectedAt: Date
+        /// Whether it counts as a release test: a negative diagnostic PCR.
+        public var releaseNegative: Bool
+        /// Whether it stands against release: positive or inconclusive, any test kind.
+        public var nonNegative: Bool
+    }
     /// The earliest time the person has needed each purpose without a break (waiting time).
     public var needingSince: [String: Date] = [:]
 
@@ -83,6 +104,8 @@ public struct PersonState: Sendable, Equatable, Codable {
             classification = event.classification
             // A repeated opening says "unassessed"; an assessment since then stands.
             if !(sameCase && event.severity == .unassessed && severity != nil) { severity = event.severity }
+            // An assessment that came before the case (another topic) says more than "unassessed".
+            if severity == .unassessed, let assessed = assessedSeverity { severity = assessed }
             areaCode = event.areaCode
             if let age = event.ageYears { ageYears = age }
         case .caseReclassified(let event):
@@ -119,13 +142,22 @@ public struct PersonState: Sendable, Equatable, Codable {
             assessedAt = event.assessedAt
             if let age = event.ageYears { ageYears = age }
             needsCare = event.needsCare
+            assessedSeverity = Self.caseSeverity(event.severity)
             if hasOpenCase {
                 severity = Self.caseSeverity(event.severity)
                 if event.discharged { caseClosedAt = event.assessedAt }
             }
         case .result(let event):
-            guard event.interpretation == .negative, event.status != .cancelled else { return }
-            lastNegativeAt = max(lastNegativeAt ?? event.collectedAt, event.collectedAt)
+            if let existing = results[event.resultId], existing.version > event.version { return }
+            // A cancellation stays as a mark that counts for nothing, so an older version arriving
+            // late cannot bring the result back.
+            let counts = event.status != .cancelled
+            results[event.resultId] = ResultMark(
+                version: event.version, collectedAt: event.collectedAt,
+                releaseNegative: counts && event.interpretation == .negative && event.testKind == .pcr && !event.isScreeningOnly,
+                nonNegative: counts && event.interpretation != .negative)
+            lastNegativeAt = results.values.filter(\.releaseNegative).map(\.collectedAt).max()
+            lastNonNegativeAt = results.values.filter(\.nonNegative).map(\.collectedAt).max()
         }
     }
 

@@ -45,6 +45,8 @@ final class AllocationRun {
     private var facilities: [String: FacilityRecord] = [:]
     private var areaMap: AreaMap?
     private var lockedSubjects = Set<String>()
+    /// Areas where this run put someone on the quarantine waitlist (checked for standby activation).
+    private var waitlistedQuarantineAreas = Set<String>()
     /// A run-wide cause for events no single input caused (capacity).
     private var runCause: Cause?
 
@@ -139,7 +141,9 @@ final class AllocationRun {
                         replacing: replacing, waitlisted: nil, cause: cause))
                 case .reschedule(let unit, let end):
                     reschedules.append((unit.assignmentId, end))
-                    try publishAssigned(unit, subject: person.subjectRef, reason: "quarantine end moved to follow the latest exposure",
+                    var moved = unit
+                    moved.expectedEnd = end
+                    try publishAssigned(moved, subject: person.subjectRef, reason: "quarantine end moved to follow the latest exposure",
                                         assignedAt: now, cause: cause)
                     decide("rescheduled", subject: person.subjectRef, assignment: unit.assignmentId, facility: unit.facilityId,
                            unit: unit.unitId, reason: "expected end \(end)", cause: cause)
@@ -362,6 +366,7 @@ final class AllocationRun {
                            subjectRef: request.subjectRef, areaCode: request.areaCode, priority: request.priority, waitlistedAt: now)
         }
         try await store.insertWaitlist(records)
+        for request in requests where request.need.facilityKind == .quarantineSite { waitlistedQuarantineAreas.insert(request.areaCode) }
         let positions = try await store.waitlistPositions(records.map(\.request.assignmentId))
         for request in requests {
             let keeps = request.replacing.map { " (keeps \($0.unitId) meanwhile)" } ?? ""
@@ -384,14 +389,17 @@ final class AllocationRun {
     /// (see `CapacityReporter`). Call once, at the end of the run.
     func finish(capacity: CapacityReporter) async throws {
         var rounds = 0
-        while !touchedPools.isEmpty && rounds < Self.maximumRounds {
+        while (!touchedPools.isEmpty || !waitlistedQuarantineAreas.isEmpty) && rounds < Self.maximumRounds {
             rounds += 1
             let pools = touchedPools
             touchedPools.removeAll()
-            // A standby site with no lead time opens at once and serves the waitlist now.
-            if try await capacity.publish(pools, run: self, cause: runCause) {
+            // A standby site with no lead time opens at once and serves the waitlist now, this
+            // run's own waiting people included (their rows are this transaction's).
+            if try await capacity.publish(pools, run: self, cause: runCause, waitlistedAreas: waitlistedQuarantineAreas) {
+                lockedSubjects.removeAll()
                 try await serve([], kinds: [.quarantineSite])
             }
+            waitlistedQuarantineAreas.removeAll()
         }
         try await store.recordDecisions(decisions)
         decisions.removeAll()

@@ -60,7 +60,9 @@ public struct AllocatorHandler: EventHandler {
         // Negative results matter only for persons the allocator already knows (contacts in quarantine).
         let resultSubjects = inputs.compactMap { if case .result = $0.2 { $0.1 } else { nil } }
         if !resultSubjects.isEmpty {
+            // Known already, or becoming known in this batch (a contact and their test together).
             let known = try await store.knownPersons(resultSubjects)
+                .union(inputs.compactMap { if case .result = $0.2 { nil } else { $0.1 } })
             inputs.removeAll { if case .result = $0.2 { !known.contains($0.1) } else { false } }
         }
         guard !inputs.isEmpty else { return }

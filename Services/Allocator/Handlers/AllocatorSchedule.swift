@@ -61,21 +61,24 @@ public struct AllocatorSchedule: Service {
         var released = 0
         // Bounded: a person the planner keeps (a contact turned case waiting for a bed keeps the
         // room) stays releasable-looking; the next interval looks again.
-        for _ in 0..<20 {
-            let count = try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction -> Int in
+        var after = ""
+        while true {
+            let cursor = after
+            let due = try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction -> [String] in
                 let store = AllocatorStore(connection: transaction.connection, logger: logger)
-                let due = try await store.releasableQuarantines(now: now, window: policy.releaseTestWindow, limit: Self.batchSize)
-                guard !due.isEmpty else { return 0 }
+                let due = try await store.releasableQuarantines(now: now, window: policy.releaseTestWindow, after: cursor, limit: Self.batchSize)
+                guard !due.isEmpty else { return [] }
                 let states = try await store.lockPersons(due)
                 let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
                 var causes: [String: Cause] = [:]
                 for ref in due { causes[ref] = Cause(id: "quarantine-end:\(ref):\(now.timeIntervalSince1970)") }
                 try await run.reconcile(due.compactMap { states[$0] }, causes: causes)
                 try await run.finish(capacity: CapacityReporter(policy: policy))
-                return due.count
+                return due
             }
-            released += count
-            if count < Self.batchSize { break }
+            released += due.count
+            guard due.count == Self.batchSize, let last = due.last else { break }
+            after = last
         }
         try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
             let store = AllocatorStore(connection: transaction.connection, logger: logger)

@@ -13,14 +13,16 @@ struct CapacityReporter: Sendable {
 
     /// Publishes the pools' capacity; returns whether a standby site opened at once (lead
     /// time 0), so the caller serves the waitlist from it.
-    func publish(_ pools: Set<PoolKey>, run: AllocationRun, cause: Cause?) async throws -> Bool {
+    /// `waitlistedAreas` adds areas where people were put on the quarantine waitlist (an area
+    /// with no open site touches no pool, but must still activate standby capacity).
+    func publish(_ pools: Set<PoolKey>, run: AllocationRun, cause: Cause?, waitlistedAreas: Set<String> = []) async throws -> Bool {
         let store = run.store
         let counts = try await store.poolCounts(pools)
         let facilities = try await run.facilityRecords()
         let waitlists = try await store.waitlistLengths()
         var changedLevels: [PoolKey: Int] = [:]
         let tag = cause?.id ?? "at:\(run.now.timeIntervalSince1970)"
-        var quarantineAreas = Set<String>()
+        var quarantineAreas = waitlistedAreas
         for count in counts {
             guard let facility = facilities[count.facilityId] else { continue }
             let key = PoolKey(facilityId: count.facilityId, unitType: count.unitType)

@@ -134,6 +134,8 @@ public struct InventoryAdmin: Sendable {
     public func standDown(facilityId: String) async throws -> Int {
         let kind = try await facilityKind(facilityId)
         return try await change("stand-down:\(facilityId)", kinds: [kind]) { store, run in
+            // Waits for every transaction taking units here, so their occupants are seen below.
+            try await store.lockFacility(facilityId)
             guard try await store.setFacilityStatus(facilityId, to: .closing, from: [.active, .activating]) else {
                 throw InventoryConflict(code: "facility.not_active", message: "\(facilityId) is not active")
             }

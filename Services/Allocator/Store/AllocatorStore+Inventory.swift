@@ -82,11 +82,20 @@ extension AllocatorStore {
             for try await count in revivedRows.decode(Int64.self) { now = Int(count) }
             try await addUnits(facilityId: facilityId, type: type, from: highest + 1, through: highest + (total - now))
         } else if total < current {
-            try await execute("""
+            // Units taken meanwhile by an allocation are not retired (the lock skips them, the
+            // re-check drops them); fewer retired than asked is refused, nothing changes.
+            let retired = try await connection.query("""
                 UPDATE units SET status = 'retired' WHERE (facility_id, unit_id) IN (
                     SELECT facility_id, unit_id FROM units WHERE facility_id = \(facilityId) AND unit_type = \(type.rawValue)
-                    AND status <> 'retired' AND occupant IS NULL ORDER BY seq DESC LIMIT \(current - total) FOR UPDATE)
-                """)
+                    AND status <> 'retired' AND occupant IS NULL ORDER BY seq DESC LIMIT \(current - total) FOR UPDATE SKIP LOCKED)
+                AND occupant IS NULL RETURNING unit_id
+                """, logger: logger)
+            var count = 0
+            for try await _ in retired.decode(String.self) { count += 1 }
+            if count < current - total {
+                throw InventoryConflict(code: "capacity.below_occupancy",
+                                        message: "\(facilityId) has too few free \(type.rawValue) to go down to \(total) now (units are being assigned); try again")
+            }
         }
         return current
     }
@@ -115,6 +124,11 @@ extension AllocatorStore {
             """, logger: logger)
         for try await _ in rows.decode(String.self) { return true }
         return false
+    }
+
+    /// Locks a facility's row for update (conflicts with the key-share lock of unit takers).
+    func lockFacility(_ facilityId: String) async throws {
+        try await execute("SELECT 1 FROM facilities WHERE facility_id = \(facilityId) FOR UPDATE")
     }
 
     /// Subjects holding a unit at a facility.

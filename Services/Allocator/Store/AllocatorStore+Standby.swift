@@ -81,12 +81,18 @@ extension AllocatorStore {
 extension AllocatorStore {
     /// Persons whose quarantine (or care during quarantine) has reached its end and who have a
     /// negative sample inside the release window: the schedule releases them.
-    func releasableQuarantines(now: Date, window: Duration, limit: Int) async throws -> [String] {
+    /// Pages by subject ref after `after`. Units kept for a waiting request (a contact turned
+    /// case waiting for a bed) are left out: the planner keeps them, and they would fill every page.
+    func releasableQuarantines(now: Date, window: Duration, after: String, limit: Int) async throws -> [String] {
         let seconds = Double(window.components.seconds)
         let rows = try await connection.query("""
             SELECT DISTINCT a.subject_ref FROM assignments a JOIN persons p ON p.subject_ref = a.subject_ref
             WHERE a.released_at IS NULL AND a.purpose IN ('quarantine', 'care') AND a.expected_end <= \(now)
+              AND a.subject_ref > \(after)
               AND to_timestamp((p.state->>'lastNegativeAt')::float8) >= a.expected_end - make_interval(secs => \(seconds))
+              AND (p.state->>'lastNonNegativeAt' IS NULL
+                   OR (p.state->>'lastNonNegativeAt')::float8 < (p.state->>'lastNegativeAt')::float8)
+              AND NOT EXISTS (SELECT 1 FROM waitlist w WHERE w.replaces_assignment_id = a.assignment_id)
             ORDER BY 1 LIMIT \(limit)
             """, logger: logger)
         var refs: [String] = []

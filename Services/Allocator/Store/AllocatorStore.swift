@@ -262,12 +262,15 @@ struct AllocatorStore {
         return pools
     }
 
-    /// Locks up to `count` free units of a pool, skipping units another transaction holds.
+    /// Locks up to `count` free units of a pool, skipping units another transaction holds. The
+    /// facility must be active; its row is key-share locked, so a stand-down (which locks it for
+    /// update first) waits for this transaction and then sees its assignments.
     func takeUnits(_ pool: PoolKey, count: Int) async throws -> [String] {
         let rows = try await connection.query("""
-            SELECT unit_id FROM units
-            WHERE facility_id = \(pool.facilityId) AND unit_type = \(pool.unitType.rawValue) AND occupant IS NULL AND status = 'inService'
-            ORDER BY seq LIMIT \(count) FOR UPDATE SKIP LOCKED
+            SELECT u.unit_id FROM units u JOIN facilities f ON f.facility_id = u.facility_id AND f.status = 'active'
+            WHERE u.facility_id = \(pool.facilityId) AND u.unit_type = \(pool.unitType.rawValue) AND u.occupant IS NULL
+              AND u.status = 'inService'
+            ORDER BY u.seq LIMIT \(count) FOR UPDATE OF u SKIP LOCKED FOR KEY SHARE OF f
             """, logger: logger)
         var units: [String] = []
         for try await unit in rows.decode(String.self) { units.append(unit) }

@@ -16,4 +16,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in 0..<n (slightly biased for huge n; fine for test and benchmark data).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(Swift.max(1, n))) }
 }

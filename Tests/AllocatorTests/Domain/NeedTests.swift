@@ -141,6 +141,12 @@ struct NeedTests {
         #expect(policy.needs(of: person, now: People.now).isEmpty)
         person.contactClearance = .becameCase
         #expect(policy.needs(of: person, now: People.now).first?.purpose == .quarantine)
+        // Even past the end with a negative test: the room is kept for the case's bed swap.
+        var late = People.contact(exposedDaysAgo: 8)
+        late.lastNegativeAt = People.now.addingTimeInterval(-3600)
+        late.contactClearance = .becameCase
+        #expect(!policy.quarantineCompleted(late, now: People.now))
+        #expect(policy.needs(of: late, now: People.now).first?.purpose == .quarantine)
         person.caseId = "case-1"
         person.severity = .mild
         #expect(policy.needs(of: person, now: People.now).map(\.purpose) == [.treatment])

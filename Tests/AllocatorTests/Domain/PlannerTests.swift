@@ -56,6 +56,13 @@ struct PlannerTests {
         #expect(AssignmentPlanner.plan(needs: needs, held: [room], waiting: [], quarantineCompleted: false) == [.request(needs[0], replacing: room)])
     }
 
+    @Test("no longer needing care: the quarantine room request keeps the care bed until a room is found")
+    func careBackToQuarantine() {
+        let bed = unit(.care, .yellowCodeHospital, .generalBed)
+        let needs = policy.needs(of: People.contact(), now: People.now)
+        #expect(AssignmentPlanner.plan(needs: needs, held: [bed], waiting: [], quarantineCompleted: false) == [.request(needs[0], replacing: bed)])
+    }
+
     @Test("release reasons: recovered for treatment, quarantine completed with the test, cancelled otherwise")
     func releases() {
         let bed = unit(.treatment, .fangcang, .generalBed)

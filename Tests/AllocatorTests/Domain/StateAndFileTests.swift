@@ -43,20 +43,60 @@ struct PersonStateTests {
         #expect(!state.hasOpenCase)
     }
 
-    @Test("only final or corrected negatives count as release tests; the latest sample is kept")
+    func result(_ id: String, _ interpretation: Interpretation, _ at: Date, status: ResultStatus = .final, version: Int = 1,
+                kind: TestKind = .pcr, screening: Bool = false) -> PersonState.Input {
+        .result(LabResultRecorded(resultId: id, labId: "l", specimenId: "s-\(id)", version: version, status: status, subjectRef: "p",
+                                  areaCode: "A", testKind: kind, specimenType: .oropharyngealSwab, targets: [],
+                                  interpretation: interpretation, isScreeningOnly: screening, collectedAt: at, reportedAt: at))
+    }
+
+    @Test("release tests: only diagnostic PCR negatives count; the latest sample is kept; a cancellation withdraws it")
     func negatives() {
         var state = PersonState(subjectRef: "p")
-        func result(_ interpretation: Interpretation, _ status: ResultStatus, _ at: Date) -> LabResultRecorded {
-            LabResultRecorded(resultId: "r", labId: "l", specimenId: "s", version: 1, status: status, subjectRef: "p", areaCode: "A",
-                              testKind: .pcr, specimenType: .oropharyngealSwab, targets: [], interpretation: interpretation,
-                              isScreeningOnly: false, collectedAt: at, reportedAt: at)
-        }
-        state.apply(.result(result(.positive, .final, People.now)))
-        state.apply(.result(result(.negative, .cancelled, People.now)))
+        state.apply(result("r1", .negative, People.now, status: .cancelled))
         #expect(state.lastNegativeAt == nil)
-        state.apply(.result(result(.negative, .final, People.now)))
-        state.apply(.result(result(.negative, .corrected, People.now.addingTimeInterval(-60))))
+        state.apply(result("r2", .negative, People.now, kind: .antigen))
+        state.apply(result("r3", .negative, People.now, screening: true))
+        #expect(state.lastNegativeAt == nil)
+        state.apply(result("r4", .negative, People.now))
+        state.apply(result("r5", .negative, People.now.addingTimeInterval(-60), status: .corrected))
         #expect(state.lastNegativeAt == People.now)
+        state.apply(result("r4", .negative, People.now, status: .cancelled, version: 2))
+        #expect(state.lastNegativeAt == People.now.addingTimeInterval(-60))
+        // An older version arriving late changes nothing.
+        state.apply(result("r4", .negative, People.now, version: 1))
+        #expect(state.lastNegativeAt == People.now.addingTimeInterval(-60))
+    }
+
+    @Test("a positive or inconclusive result after the negative stands against release; a correction to positive withdraws the negative")
+    func laterPositive() {
+        let policy = AllocationPolicy.default
+        var person = People.contact(exposedDaysAgo: 7.5)
+        let end = person.lastExposureAt!.addingTimeInterval(7 * 86_400)
+        person.apply(result("n1", .negative, end.addingTimeInterval(-3600)))
+        #expect(policy.quarantineCompleted(person, now: People.now))
+        person.apply(result("x1", .inconclusive, end.addingTimeInterval(-600)))
+        #expect(!policy.quarantineCompleted(person, now: People.now))
+        person.apply(result("n2", .negative, end))
+        #expect(policy.quarantineCompleted(person, now: People.now))
+        person.apply(result("n2", .positive, end, status: .corrected, version: 2))
+        #expect(!policy.quarantineCompleted(person, now: People.now))
+        // An antigen positive also stands against release.
+        var other = People.contact(exposedDaysAgo: 7.5)
+        other.apply(result("n3", .negative, end.addingTimeInterval(-3600)))
+        other.apply(result("a1", .positive, end, kind: .antigen))
+        #expect(!policy.quarantineCompleted(other, now: People.now))
+    }
+
+    @Test("an assessment that arrives before the case gives the case its severity")
+    func assessmentBeforeCase() {
+        var state = PersonState(subjectRef: "p")
+        state.apply(.assessment(ClinicalAssessment(assessmentId: "a", subjectRef: "p", assessedAt: People.now, symptomatic: true,
+                                                   severity: .critical, discharged: false, needsCare: false)))
+        state.apply(.caseOpened(CaseOpened(caseId: "k", subjectRef: "p", classification: .confirmed, severity: .unassessed, areaCode: "A",
+                                           infectiousFrom: People.now, positiveResultId: "r", openedAt: People.now)))
+        #expect(state.severity == .critical)
+        #expect(AllocationPolicy.default.needs(of: state, now: People.now).first?.unitTypes == [.icuBed])
     }
 }
 

@@ -319,6 +319,21 @@ struct AllocationFlowTests {
         }
     }
 
+    @Test("a later exposure moves the quarantine end, and ResourceAssigned is published again with the new end")
+    func laterExposureReschedules() async throws {
+        try await AllocatorHarness.run(seed: Seeds.city()) { harness in
+            let first = harness.clock.now
+            try await harness.apply([Inputs.closeContact("e1", area: "A", exposedAt: first)])
+            harness.clock.advance(86_400)
+            try await harness.apply([Inputs.closeContact("e1", area: "A", exposedAt: first.addingTimeInterval(86_400))])
+            let assigned = try await harness.published(ResourceAssigned.self)
+            #expect(assigned.count == 2)
+            #expect(Set(assigned.map(\.assignmentId)).count == 1)
+            #expect(assigned.last?.expectedEnd == first.addingTimeInterval(8 * 86_400))
+            #expect(try await harness.database.scalar("SELECT count(*)::int8 FROM decisions WHERE decision = 'rescheduled'") == 1)
+        }
+    }
+
     @Test("invalid events are dead-lettered without failing the batch, and a replayed batch changes nothing")
     func invalidAndReplay() async throws {
         try await AllocatorHarness.run(seed: Seeds.city()) { harness in
