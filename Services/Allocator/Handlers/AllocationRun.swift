@@ -68,11 +68,11 @@ final class AllocationRun {
     }
 
     private func facility(_ id: String) async throws -> FacilityRecord? {
-        if facilities.isEmpty { facilities = try await store.facilities() }
-        return facilities[id]
+        try await facilityRecords()[id]
     }
 
-    private func areas() async throws -> AreaMap {
+    /// The area map, read once per run.
+    func areas() async throws -> AreaMap {
         if let areaMap { return areaMap }
         let map = try await store.areaMap()
         areaMap = map
@@ -415,16 +415,6 @@ final class AllocationRun {
         if runCause == nil { runCause = cause }
     }
 
-    /// Marks subjects as handled by this run (their waitlist rows are not taken as waitlist head).
-    func lock(subjects: [String]) {
-        lockedSubjects.formUnion(subjects)
-    }
-
-    /// Records a decision made outside reconcile (operator actions).
-    func record(_ decision: String, subject: String, assignment: String, facility: String?, unit: String?, reason: String, cause: Cause) {
-        decide(decision, subject: subject, assignment: assignment, facility: facility, unit: unit, reason: reason, cause: cause)
-    }
-
     /// The facilities as this run read them.
     func facilityRecords() async throws -> [String: FacilityRecord] {
         if facilities.isEmpty { facilities = try await store.facilities() }
@@ -434,5 +424,32 @@ final class AllocationRun {
     /// Forgets cached facilities (after a status change in this run).
     func reloadFacilities() {
         facilities = [:]
+    }
+}
+
+extension AllocationRun {
+    /// Runs `body` with a run in one outbox transaction and then publishes what it changed:
+    /// for changes no consumed event causes (a schedule tick, an operator request). `cause`
+    /// names the change in derived event ids and decisions.
+    static func perform<R: Sendable>(
+        on database: Database, relay: OutboxRelay?, policy: AllocationPolicy, metrics: AllocatorMetrics, logger: Logger,
+        now: Date, cause: String, _ body: (AllocationRun) async throws -> R
+    ) async throws -> R {
+        try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
+            let run = AllocationRun(store: AllocatorStore(connection: transaction.connection, logger: logger), policy: policy,
+                                    now: now, transaction: transaction, metrics: metrics)
+            run.setRunCause(Cause(id: "\(cause):\(now.timeIntervalSince1970)"))
+            let result = try await body(run)
+            try await run.finish(capacity: CapacityReporter(policy: policy))
+            return result
+        }
+    }
+
+    /// Locks the persons' rows and reconciles them, each with the cause `cause` names for it.
+    func reconcile(subjects: [String], cause: (String) -> String) async throws {
+        let states = try await store.lockPersons(subjects)
+        var causes: [String: Cause] = [:]
+        for ref in subjects { causes[ref] = Cause(id: cause(ref)) }
+        try await reconcile(subjects.compactMap { states[$0] }, causes: causes)
     }
 }

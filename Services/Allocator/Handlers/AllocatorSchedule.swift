@@ -45,49 +45,35 @@ public struct AllocatorSchedule: Service {
     /// One pass at `now`; returns how many quarantines it released.
     @discardableResult
     public func runOnce(now: Date) async throws -> Int {
-        try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
-            let store = AllocatorStore(connection: transaction.connection, logger: logger)
-            let opened = try await store.openReadyFacilities(now: now)
-            guard !opened.isEmpty else { return }
-            let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
-            run.setRunCause(Cause(id: "open:\(opened.map(\.id).sorted().joined(separator: ",")):\(now.timeIntervalSince1970)"))
+        try await AllocationRun.perform(on: database, relay: relay, policy: policy, metrics: metrics, logger: logger,
+                                        now: now, cause: "open") { run in
+            let opened = try await run.store.openReadyFacilities(now: now)
             for facility in opened {
                 logger.info("standby facility opened", metadata: ["fangyi.facility_id": "\(facility.id)"])
-                for type in try await store.unitCounts(facilityId: facility.id).keys { run.touch(PoolKey(facilityId: facility.id, unitType: type)) }
+                for type in try await run.store.unitCounts(facilityId: facility.id).keys { run.touch(PoolKey(facilityId: facility.id, unitType: type)) }
             }
-            try await run.serve([], kinds: Set(opened.map(\.kind)))
-            try await run.finish(capacity: CapacityReporter(policy: policy))
+            if !opened.isEmpty { try await run.serve([], kinds: Set(opened.map(\.kind))) }
         }
         var released = 0
-        // Bounded: a person the planner keeps (a contact turned case waiting for a bed keeps the
-        // room) stays releasable-looking; the next interval looks again.
+        // One transaction per page of due persons, paged by subject ref.
         var after = ""
         while true {
             let cursor = after
-            let due = try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction -> [String] in
-                let store = AllocatorStore(connection: transaction.connection, logger: logger)
-                let due = try await store.releasableQuarantines(now: now, window: policy.releaseTestWindow, after: cursor, limit: Self.batchSize)
-                guard !due.isEmpty else { return [] }
-                let states = try await store.lockPersons(due)
-                let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
-                var causes: [String: Cause] = [:]
-                for ref in due { causes[ref] = Cause(id: "quarantine-end:\(ref):\(now.timeIntervalSince1970)") }
-                try await run.reconcile(due.compactMap { states[$0] }, causes: causes)
-                try await run.finish(capacity: CapacityReporter(policy: policy))
+            let due = try await AllocationRun.perform(on: database, relay: relay, policy: policy, metrics: metrics, logger: logger,
+                                                      now: now, cause: "quarantine-end") { run -> [String] in
+                let due = try await run.store.releasableQuarantines(now: now, window: policy.releaseTestWindow, after: cursor,
+                                                                    limit: Self.batchSize)
+                if !due.isEmpty { try await run.reconcile(subjects: due) { "quarantine-end:\($0):\(now.timeIntervalSince1970)" } }
                 return due
             }
             released += due.count
             guard due.count == Self.batchSize, let last = due.last else { break }
             after = last
         }
-        try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
-            let store = AllocatorStore(connection: transaction.connection, logger: logger)
-            let waiting = try await store.waitlistLengths().filter { $0.value > 0 }
-            guard !waiting.isEmpty else { return }
-            let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
-            run.setRunCause(Cause(id: "sweep:\(now.timeIntervalSince1970)"))
-            try await run.serve([], kinds: Set(waiting.keys))
-            try await run.finish(capacity: CapacityReporter(policy: policy))
+        try await AllocationRun.perform(on: database, relay: relay, policy: policy, metrics: metrics, logger: logger,
+                                        now: now, cause: "sweep") { run in
+            let waiting = try await run.store.waitlistLengths().filter { $0.value > 0 }
+            if !waiting.isEmpty { try await run.serve([], kinds: Set(waiting.keys)) }
         }
         try await database.withTransaction(logger: logger) { connection in
             let ids = try await AllocatorStore(connection: connection, logger: logger).standDownEmptyClosing()

@@ -94,14 +94,15 @@ struct CapacityReporter: Sendable {
     /// Activates the nearest standby quarantine site for `area`; returns whether it opened at once.
     private func activateNearest(area: String, occupancy: Double, run: AllocationRun, cause: Cause?, tag: String) async throws -> Bool {
         let store = run.store
-        let distances = try await store.areaMap().distances(from: area)
+        let distances = try await run.areas().distances(from: area)
         let standby = try await run.facilityRecords().values
             .filter { $0.kind == .quarantineSite && $0.status == .standby }
             .sorted { (distances[$0.areaCode] ?? UnitMatcher.unconnected, $0.id) < (distances[$1.areaCode] ?? UnitMatcher.unconnected, $1.id) }
         for site in standby {
             let readyAt = run.now.addingTimeInterval(Double(site.activationLead.components.seconds))
             guard try await store.activate(site.id, readyAt: readyAt, now: run.now) else { continue }
-            let units = try await store.unitCounts(facilityId: site.id).values.reduce(0, +)
+            let counts = try await store.unitCounts(facilityId: site.id)
+            let units = counts.values.reduce(0, +)
             let reason = "quarantine rooms in area \(area) reached \(Int(occupancy.rounded()))% "
                 + "(standby threshold \(policy.standbyActivationPercent)%); nearest standby site"
             try run.publish(StandbyActivated(facilityId: site.id, facilityKind: site.kind, areaCode: site.areaCode, units: units,
@@ -110,7 +111,7 @@ struct CapacityReporter: Sendable {
             run.metrics.standbyActivations.increment()
             run.reloadFacilities()
             if readyAt <= run.now {
-                for (type, _) in try await store.unitCounts(facilityId: site.id) { run.touch(PoolKey(facilityId: site.id, unitType: type)) }
+                for type in counts.keys { run.touch(PoolKey(facilityId: site.id, unitType: type)) }
                 return true
             }
             return false

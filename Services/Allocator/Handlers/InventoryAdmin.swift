@@ -37,14 +37,10 @@ public struct InventoryAdmin: Sendable {
     private func change<R: Sendable>(_ cause: String, kinds: Set<FacilityKind> = [],
                                      _ body: (AllocatorStore, AllocationRun) async throws -> R) async throws -> R {
         do {
-            return try await database.withOutboxTransaction(relay: relay, logger: logger) { transaction in
-                let now = Date()
-                let store = AllocatorStore(connection: transaction.connection, logger: logger)
-                let run = AllocationRun(store: store, policy: policy, now: now, transaction: transaction, metrics: metrics)
-                run.setRunCause(Cause(id: "\(cause):\(now.timeIntervalSince1970)"))
-                let result = try await body(store, run)
+            return try await AllocationRun.perform(on: database, relay: relay, policy: policy, metrics: metrics, logger: logger,
+                                                   now: Date(), cause: cause) { run in
+                let result = try await body(run.store, run)
                 try await run.serve([], kinds: kinds)
-                try await run.finish(capacity: CapacityReporter(policy: policy))
                 return result
             }
         } catch let conflict as InventoryConflict {
@@ -141,10 +137,7 @@ public struct InventoryAdmin: Sendable {
             }
             run.reloadFacilities()
             let occupants = try await store.occupants(ofFacility: facilityId)
-            let states = try await store.lockPersons(occupants)
-            var causes: [String: Cause] = [:]
-            for ref in occupants { causes[ref] = Cause(id: "stand-down:\(facilityId):\(ref):\(run.now.timeIntervalSince1970)") }
-            try await run.reconcile(occupants.compactMap { states[$0] }, causes: causes)
+            try await run.reconcile(subjects: occupants) { "stand-down:\(facilityId):\($0):\(run.now.timeIntervalSince1970)" }
             let left = try await store.occupants(ofFacility: facilityId).count
             if left == 0 { _ = try await store.setFacilityStatus(facilityId, to: .standby, from: [.closing]) }
             for type in try await store.unitCounts(facilityId: facilityId).keys { run.touch(PoolKey(facilityId: facilityId, unitType: type)) }

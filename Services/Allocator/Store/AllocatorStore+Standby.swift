@@ -65,14 +65,14 @@ extension AllocatorStore {
         return try await Self.facilityRecords(rows)
     }
 
-    /// Units a facility has (not retired), by type.
+    /// Units a facility has (not retired), by type (from the kept counts).
     func unitCounts(facilityId: String) async throws -> [UnitType: Int] {
         let rows = try await connection.query("""
-            SELECT unit_type, count(*)::int8 FROM units WHERE facility_id = \(facilityId) AND status <> 'retired' GROUP BY 1
+            SELECT unit_type, total FROM pool_counts WHERE facility_id = \(facilityId) AND total > 0
             """, logger: logger)
         var counts: [UnitType: Int] = [:]
-        for try await (type, count) in rows.decode((String, Int64).self) {
-            if let type = UnitType(rawValue: type) { counts[type] = Int(count) }
+        for try await (type, count) in rows.decode((String, Int).self) {
+            if let type = UnitType(rawValue: type) { counts[type] = count }
         }
         return counts
     }

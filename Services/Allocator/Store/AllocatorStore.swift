@@ -88,11 +88,6 @@ struct AllocatorStore {
         return byId
     }
 
-    /// Active assignments at a facility.
-    func held(atFacility id: String) async throws -> [String: [HeldUnit]] {
-        try await heldUnits(where: "a.facility_id = \(id)")
-    }
-
     private func heldUnits(where condition: PostgresQuery) async throws -> [String: [HeldUnit]] {
         var query = PostgresQuery(unsafeSQL: """
             SELECT a.subject_ref, a.assignment_id, a.purpose, a.facility_id, a.facility_kind, a.unit_id, a.unit_type, a.ventilator,

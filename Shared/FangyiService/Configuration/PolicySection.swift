@@ -10,6 +10,8 @@ public struct PolicySection {
     /// The section's name, e.g. `allocator`.
     public let name: String
     private let values: [String: Any]
+    /// The file it came from, named in every error about its values.
+    private var path: String?
 
     /// An error in the policy file: which key and why.
     public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -34,7 +36,9 @@ public struct PolicySection {
             throw FileError(code: "policy.unreadable", message: "cannot read the policy file at \(path)")
         }
         do {
-            return try parse(data, section: name, known: known)
+            var section = try parse(data, section: name, known: known)
+            section?.path = path
+            return section
         } catch {
             throw FileError(code: error.code, message: "\(path): \(error.message)")
         }
@@ -58,11 +62,15 @@ public struct PolicySection {
         if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
             throw FileError(code: "policy.invalid", message: "/\(name)/\(unknown) is not a \(name) policy key")
         }
-        return PolicySection(name: name, values: values)
+        return PolicySection(name: name, values: values, path: nil)
     }
 
     private func invalid(_ key: String, _ expected: String) -> FileError {
-        FileError(code: "policy.invalid", message: "/\(name)/\(key) must be \(expected)")
+        invalid("/\(name)/\(key) must be \(expected)")
+    }
+
+    private func invalid(_ message: String) -> FileError {
+        FileError(code: "policy.invalid", message: path.map { "\($0): \(message)" } ?? message)
     }
 
     /// The number at `key` within `range`, or nil when absent.
@@ -105,6 +113,24 @@ public struct PolicySection {
                 throw invalid(key, "a non-empty array of whole numbers in \(range)")
             }
             result.append(whole)
+        }
+        return result
+    }
+
+    /// The object at `key` as a map from a closed set of names (`K`) to values `parse` accepts,
+    /// or empty when absent; an unknown name or a refused value names its path and `expected`.
+    public func map<K: RawRepresentable<String> & Hashable, V>(
+        _ key: String, _ parse: (Any) -> V?, expected: String
+    ) throws(FileError) -> [K: V] {
+        guard let value = values[key] else { return [:] }
+        guard let object = value as? [String: Any] else { throw invalid(key, "an object") }
+        var result: [K: V] = [:]
+        for (entry, raw) in object {
+            guard let kind = K(rawValue: entry) else {
+                throw invalid("/\(name)/\(key)/\(entry) is not a known kind")
+            }
+            guard let parsed = parse(raw) else { throw invalid("\(key)/\(entry)", expected) }
+            result[kind] = parsed
         }
         return result
     }

@@ -135,6 +135,16 @@ struct FileTests {
         }
     }
 
+    @Test("a policy file's value errors name the file and the key")
+    func policyFileNamesPath() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("allocator-policy-\(UUID().uuidString).json")
+        try Data(#"{"allocator": {"quarantineDays": 99}}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = #expect(throws: PolicySection.FileError.self) { try AllocationPolicy.load(path: file.path) }
+        #expect(error?.message.contains(file.path) == true)
+        #expect(error?.message.contains("/allocator/quarantineDays") == true)
+    }
+
     @Test("a seed file parses, and its errors name the place")
     func seed() throws {
         let json = """
