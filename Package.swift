@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "fangyi-intake", targets: ["fangyi-intake"]),
         .executable(name: "fangyi-tracing", targets: ["fangyi-tracing"]),
         .executable(name: "fangyi-allocator", targets: ["fangyi-allocator"]),
+        .executable(name: "fangyi-notifier", targets: ["fangyi-notifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -171,6 +173,31 @@ let package = Package(
             path: "Services/Allocator/Main",
             swiftSettings: strict
         ),
+        .target(
+            name: "FangyiNotifier",
+            dependencies: [
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Notifier",
+            exclude: ["Main"],
+            resources: [.copy("Templates/alerts.json")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-notifier",
+            dependencies: ["FangyiNotifier"],
+            path: "Services/Notifier/Main",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "fangyi-intake-bench",
             dependencies: [
@@ -211,6 +238,22 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/AllocatorBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fangyi-notifier-bench",
+            dependencies: [
+                "FangyiNotifier",
+                "FangyiKafka",
+                "FangyiEvents",
+                "FangyiService",
+                "FangyiTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/NotifierBench",
             swiftSettings: strict
         ),
         .executableTarget(
@@ -277,6 +320,18 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/AllocatorTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: [
+                "FangyiNotifier", "FangyiTesting", "FangyiKafka", "FangyiEvents", "FangyiService", "fangyi-notifier",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/NotifierTests",
             swiftSettings: strict
         ),
         .testTarget(

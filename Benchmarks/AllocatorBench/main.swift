@@ -27,22 +27,6 @@ import PostgresNIO
 // DATABASE_URL picks the server (default the private cluster of `make pg-start`); every phase
 // works in a schema of its own and drops it at the end.
 
-func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-}
-func ms(_ value: Double) -> String { String(format: "%.1f ms", value * 1000) }
-func perSecond(_ value: Double) -> String { String(format: "%.0f/s", value) }
-
-/// A benchmark that cannot be trusted (a correctness check failed) or cannot start.
-struct BenchFailure: Error, CustomStringConvertible {
-    let code: String
-    let message: String
-    var description: String { "\(code): \(message)" }
-}
 
 // MARK: Settings
 
@@ -59,32 +43,17 @@ struct Settings: Sendable {
     var surgeSites = 12
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-        func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
-            guard let value = Int(text.replacingOccurrences(of: "_", with: "")), range.contains(value) else {
-                throw BenchFailure(code: "bench.invalid_setting", message: "\(name)=\(text): must be a whole number in \(range)")
-            }
-            return value
-        }
+        let reader = BenchEnvironment(environment)
         var settings = Settings()
-        settings.contacts = try int("ALLOCATOR_BENCH_CONTACTS", settings.contacts, 1...10_000_000)
-        settings.batchSize = try int("ALLOCATOR_BATCH_SIZE", settings.batchSize, 1...10_000)
-        settings.rooms = try int("ALLOCATOR_BENCH_ROOMS", settings.rooms, 1...10_000_000)
-        settings.sites = try int("ALLOCATOR_BENCH_SITES", settings.sites, 1...10_000)
-        settings.areas = try int("ALLOCATOR_BENCH_AREAS", settings.areas, 1...99)
-        settings.surgeContacts = try int("ALLOCATOR_BENCH_SURGE_CONTACTS", settings.surgeContacts, 0...10_000_000)
-        settings.surgeRooms = try int("ALLOCATOR_BENCH_SURGE_ROOMS", settings.surgeRooms, 1...10_000_000)
-        settings.surgeSites = try int("ALLOCATOR_BENCH_SURGE_SITES", settings.surgeSites, 1...10_000)
-        if let text = environment["ALLOCATOR_BENCH_LATENCY"], !text.isEmpty {
-            settings.latency = try text.split(separator: ",").map { part in
-                let pieces = part.split(separator: "x").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard pieces.count == 2, (1...10_000).contains(pieces[0]), (1...100_000).contains(pieces[1]) else {
-                    throw BenchFailure(code: "bench.invalid_setting",
-                                       message: "ALLOCATOR_BENCH_LATENCY=\(text): want SIZExBATCHES[,SIZExBATCHES...], e.g. 50x100,500x20")
-                }
-                return (pieces[0], pieces[1])
-            }
-        }
+        settings.contacts = try reader.int("ALLOCATOR_BENCH_CONTACTS", settings.contacts, 1...10_000_000)
+        settings.batchSize = try reader.int("ALLOCATOR_BATCH_SIZE", settings.batchSize, 1...10_000)
+        settings.rooms = try reader.int("ALLOCATOR_BENCH_ROOMS", settings.rooms, 1...10_000_000)
+        settings.sites = try reader.int("ALLOCATOR_BENCH_SITES", settings.sites, 1...10_000)
+        settings.areas = try reader.int("ALLOCATOR_BENCH_AREAS", settings.areas, 1...99)
+        settings.surgeContacts = try reader.int("ALLOCATOR_BENCH_SURGE_CONTACTS", settings.surgeContacts, 0...10_000_000)
+        settings.surgeRooms = try reader.int("ALLOCATOR_BENCH_SURGE_ROOMS", settings.surgeRooms, 1...10_000_000)
+        settings.surgeSites = try reader.int("ALLOCATOR_BENCH_SURGE_SITES", settings.surgeSites, 1...10_000)
+        settings.latency = try reader.batchPlan("ALLOCATOR_BENCH_LATENCY", settings.latency)
         for (name, sites, rooms) in [("", settings.sites, settings.rooms), ("SURGE_", settings.surgeSites, settings.surgeRooms)]
             where sites > rooms || rooms / sites > 100_000 {
             throw BenchFailure(code: "bench.invalid_setting",
@@ -359,30 +328,7 @@ func check(_ phase: String, _ database: Database, contacts: Int, assigned: Int, 
 
 // MARK: Results
 
-struct Row {
-    let measure: String
-    let result: String
-    let baseline: String
-    /// The allocator's time over the baseline's for the same work.
-    let ratio: Double
-    let target: String
-    let met: Bool?
-}
-var table: [Row] = []
-
-func printTable(_ table: [Row]) {
-    let header = ["measure", "allocator", "baseline", "cost ÷ baseline", "target", ""]
-    let rows = table.map { [$0.measure, $0.result, $0.baseline, String(format: "%.1f×", $0.ratio), $0.target,
-                            $0.met.map { $0 ? "met" : "NOT MET" } ?? ""] }
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-    }
-    say("")
-    say(line(header))
-    say(line(widths.map { String(repeating: "-", count: $0) }))
-    for row in rows { say(line(row)) }
-}
+var table: [BenchRow] = []
 
 let targetRate = 5_000.0
 let targetP99 = 0.050
@@ -408,7 +354,7 @@ try await withAllocator(throughputInventory) { database, processor in
     say("throughput: \(inputs.count) decisions in \(String(format: "%.2f", time)) s = \(perSecond(rate)); "
         + "baseline \(String(format: "%.2f", baselineTime)) s = \(perSecond(Double(inputs.count) / baselineTime))")
     try await check("throughput", database, contacts: inputs.count, assigned: inputs.count, baselineAssigned: baselineAssigned)
-    table.append(Row(measure: "throughput, batches of \(settings.batchSize)", result: perSecond(rate),
+    table.append(BenchRow(measure: "throughput, batches of \(settings.batchSize)", result: perSecond(rate),
                      baseline: perSecond(Double(inputs.count) / baselineTime), ratio: time / baselineTime,
                      target: "≥ \(Int(targetRate))/s", met: rate >= targetRate))
 }
@@ -436,9 +382,9 @@ try await withAllocator(throughputInventory) { database, processor in
         let (b50, b99) = (percentile(baselineLatencies, 0.5), percentile(baselineLatencies, 0.99))
         say("latency, batches of \(size) (\(count) batches): p50 \(ms(p50)), p99 \(ms(p99)), max \(ms(latencies.max() ?? 0)); "
             + "baseline p50 \(ms(b50)), p99 \(ms(b99)); \(perSecond(Double(inputs.count) / latencies.reduce(0, +))) one batch at a time")
-        table.append(Row(measure: "latency p50, batches of \(size)", result: ms(p50), baseline: ms(b50), ratio: p50 / max(b50, 1e-9),
+        table.append(BenchRow(measure: "latency p50, batches of \(size)", result: ms(p50), baseline: ms(b50), ratio: p50 / max(b50, 1e-9),
                          target: "", met: nil))
-        table.append(Row(measure: "latency p99, batches of \(size)", result: ms(p99), baseline: ms(b99), ratio: p99 / max(b99, 1e-9),
+        table.append(BenchRow(measure: "latency p99, batches of \(size)", result: ms(p99), baseline: ms(b99), ratio: p99 / max(b99, 1e-9),
                          target: "< \(Int(targetP99 * 1000)) ms", met: p99 < targetP99))
     }
     try await check("latency", database, contacts: assignedSoFar, assigned: assignedSoFar, baselineAssigned: baselineAssigned)
@@ -474,16 +420,16 @@ if settings.surgeContacts > 0 {
             + "baseline \(String(format: "%.2f", baselineTotal)) s = \(perSecond(Double(inputs.count) / baselineTotal))")
         try await check("surge", database, contacts: inputs.count, assigned: assigned, baselineAssigned: baselineAssigned)
         let rate = Double(inputs.count) / total
-        table.append(Row(measure: "surge, \(inputs.count) for \(settings.surgeRooms) rooms", result: perSecond(rate),
+        table.append(BenchRow(measure: "surge, \(inputs.count) for \(settings.surgeRooms) rooms", result: perSecond(rate),
                          baseline: perSecond(Double(inputs.count) / baselineTotal), ratio: total / baselineTotal,
                          target: "≥ \(Int(targetRate))/s", met: rate >= targetRate))
         if overflow > 0 {
             let waitRate = Double(overflow) / times[1]
-            table.append(Row(measure: "surge, once rooms ran out (\(overflow))", result: perSecond(waitRate),
+            table.append(BenchRow(measure: "surge, once rooms ran out (\(overflow))", result: perSecond(waitRate),
                              baseline: perSecond(Double(overflow) / baselineTimes[1]), ratio: times[1] / baselineTimes[1],
                              target: "≥ \(Int(targetRate))/s", met: waitRate >= targetRate))
         }
     }
 }
 
-printTable(table)
+printBenchTable(table, service: "allocator")

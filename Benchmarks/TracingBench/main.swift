@@ -19,15 +19,7 @@ import PostgresNIO
 // DATABASE_URL picks the server (default the private cluster of `make pg-start`); the bench
 // works in a schema of its own and drops it at the end.
 
-func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-}
-func ms(_ value: Double) -> String { String(format: "%.1f ms", value * 1000) }
-func rate(_ count: Int, _ elapsed: Double) -> String { String(format: "%.0f/s", Double(count) / elapsed) }
+func rate(_ count: Int, _ elapsed: Double) -> String { perSecond(Double(count) / elapsed) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let checkInCount = arguments.first.flatMap(Int.init) ?? 1_000_000

@@ -5,6 +5,12 @@ public struct ConditionTimeout: Error, CustomStringConvertible {
     /// How long it was waited for.
     public let timeout: Duration
     public var description: String { "timed out after \(timeout) waiting for: \(what)" }
+
+    /// Creates the error.
+    public init(what: String, timeout: Duration) {
+        self.what = what
+        self.timeout = timeout
+    }
 }
 
 /// Waits until `condition` returns `true`, checking every `interval`, and

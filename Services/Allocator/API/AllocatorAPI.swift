@@ -57,7 +57,7 @@ public struct AllocatorAPI: Sendable {
         }
         router.post("/v1/facilities") { request, context in
             try authorize(request)
-            let facility = try await decode(FacilitySpec.self, request, context)
+            let facility = try await ServiceHTTP.decode(FacilitySpec.self, from: request)
             if let (field, reason) = facility.problem() {
                 throw ProblemDetails(status: .unprocessableContent, detail: "\(field) \(reason)", code: "facility.invalid", pointer: "/\(field)")
             }
@@ -67,7 +67,7 @@ public struct AllocatorAPI: Sendable {
         router.put("/v1/facilities/:id/capacity") { request, context in
             try authorize(request)
             let id = try context.parameters.require("id")
-            let body = try await decode(CapacityChange.self, request, context)
+            let body = try await ServiceHTTP.decode(CapacityChange.self, from: request)
             guard (0...100_000).contains(body.total) else {
                 throw ProblemDetails(status: .unprocessableContent, detail: "total must be 0-100000", code: "capacity.invalid", pointer: "/total")
             }
@@ -78,7 +78,7 @@ public struct AllocatorAPI: Sendable {
             try authorize(request)
             let id = try context.parameters.require("id")
             let unit = try context.parameters.require("unitId")
-            let body = try await decode(UnitStatusChange.self, request, context)
+            let body = try await ServiceHTTP.decode(UnitStatusChange.self, from: request)
             try await refusing { try await admin.setUnitStatus(facilityId: id, unitId: unit, status: body.status) }
             return Response(status: .noContent)
         }
@@ -122,11 +122,7 @@ public struct AllocatorAPI: Sendable {
                 throw ProblemDetails(status: .badRequest, detail: "kind must be one of \(FacilityKind.allCases.map(\.rawValue).joined(separator: ", "))",
                                      code: "query.invalid_kind", pointer: "/kind")
             }
-            let limitText = request.uri.queryParameters.get("limit") ?? "1000"
-            guard let limit = Int(limitText), (1...10_000).contains(limit) else {
-                throw ProblemDetails(status: .badRequest, detail: "`limit` must be a whole number from 1 to 10000",
-                                     code: "query.invalid_limit", pointer: "/limit")
-            }
+            let limit = try ServiceHTTP.integerQuery(request, "limit", default: 1000, range: 1...10_000)
             return try ServiceHTTP.json(try await read { try await $0.waitlist(kind: kind, limit: limit) })
         }
     }
@@ -146,16 +142,6 @@ public struct AllocatorAPI: Sendable {
             return try await body()
         } catch let refusal as InventoryAdmin.Refusal {
             throw ProblemDetails(status: .init(code: refusal.status), detail: refusal.message, code: refusal.code)
-        }
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
-        let body = try await request.body.collect(upTo: 1 << 20)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
-        } catch {
-            let problem = EnvelopeError.decoding(error, eventType: "the request body")
-            throw ProblemDetails(status: .unprocessableContent, detail: problem.message, code: "request.invalid", pointer: problem.field)
         }
     }
 }

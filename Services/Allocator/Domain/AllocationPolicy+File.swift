@@ -1,27 +1,18 @@
 public import FangyiService
-public import Foundation
+import Foundation
 
-extension AllocationPolicy {
+extension AllocationPolicy: PolicyFileSection {
+    public static let sectionName = "allocator"
+
     /// The keys of the `allocator` section.
-    static let keys: Set<String> = [
+    public static let sectionKeys: Set<String> = [
         "version", "quarantineDays", "homeMonitoringDays", "centralizeSecondaryContacts", "carerChildUnderAge",
         "carerElderFromAge", "allowCarers", "priorityElderFromAge", "priorityChildUnderAge", "thresholds",
         "hysteresisPoints", "standbyActivationPercent", "defaultActivationLeadHours", "releaseTestWindowHours",
         "maximumAreaHops",
     ]
 
-    /// Loads the `allocator` section of the policy file at `path`, or the defaults when
-    /// `path` is nil or has no such section. Throws naming the key and why.
-    public static func load(path: String?) throws(PolicySection.FileError) -> AllocationPolicy {
-        try apply(PolicySection.load(path: path, section: "allocator", known: keys))
-    }
-
-    /// Parses a whole policy file's JSON and applies its `allocator` section to the defaults.
-    public static func parse(_ data: Data) throws(PolicySection.FileError) -> AllocationPolicy {
-        try apply(PolicySection.parse(data, section: "allocator", known: keys))
-    }
-
-    private static func apply(_ section: PolicySection?) throws(PolicySection.FileError) -> AllocationPolicy {
+    public static func applying(_ section: PolicySection?) throws(PolicySection.FileError) -> AllocationPolicy {
         var policy = AllocationPolicy.default
         guard let section else { return policy }
         func hours(_ value: Double) -> Duration { .milliseconds(Int64((value * 3_600_000).rounded())) }

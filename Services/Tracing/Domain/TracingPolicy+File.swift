@@ -1,36 +1,26 @@
 import FangyiEvents
 public import FangyiService
-public import Foundation
+import Foundation
 
-extension TracingPolicy {
+extension TracingPolicy: PolicyFileSection {
     /// An error in the policy file: which key and why (`policy.unreadable` or `policy.invalid`).
     public typealias FileError = PolicySection.FileError
 
+    /// The `tracing` section. Keys (all optional): `lookBackDays`, `retentionDays`, `stayMinutes`
+    /// (venue kind → minutes), `venueTier` (venue kind → `close`|`companion`), `relationTier`
+    /// (relation kind → tier), `maximumStayHours`, `clockSkewMinutes`, `minimumFollowUpMinutes`,
+    /// `utcOffsetMinutes`, `releaseMinimumCt`, `releaseSampleGapHours`, `clusterWindowDays`,
+    /// `clusterMinimumCases`, `retestDueHours`.
+    public static let sectionName = "tracing"
+
     /// The keys of the `tracing` section.
-    static let keys: Set<String> = [
+    public static let sectionKeys: Set<String> = [
         "lookBackDays", "retentionDays", "stayMinutes", "venueTier", "relationTier", "maximumStayHours",
         "clockSkewMinutes", "minimumFollowUpMinutes", "utcOffsetMinutes", "releaseMinimumCt",
         "releaseSampleGapHours", "clusterWindowDays", "clusterMinimumCases", "retestDueHours",
     ]
 
-    /// Loads the `tracing` section of the policy file at `path`, or the defaults when `path` is nil.
-    /// Other services' sections are ignored.
-    ///
-    /// Keys (all optional): `lookBackDays`, `retentionDays`, `stayMinutes` (venue kind → minutes),
-    /// `venueTier` (venue kind → `close`|`companion`), `relationTier` (relation kind → tier),
-    /// `maximumStayHours`, `clockSkewMinutes`, `minimumFollowUpMinutes`, `utcOffsetMinutes`,
-    /// `releaseMinimumCt`, `releaseSampleGapHours`, `clusterWindowDays`, `clusterMinimumCases`,
-    /// `retestDueHours`.
-    public static func load(path: String?) throws(FileError) -> TracingPolicy {
-        try apply(PolicySection.load(path: path, section: "tracing", known: keys))
-    }
-
-    /// Parses a whole policy file's JSON and applies its `tracing` section to the defaults.
-    public static func parse(_ data: Data) throws(FileError) -> TracingPolicy {
-        try apply(PolicySection.parse(data, section: "tracing", known: keys))
-    }
-
-    private static func apply(_ section: PolicySection?) throws(FileError) -> TracingPolicy {
+    public static func applying(_ section: PolicySection?) throws(FileError) -> TracingPolicy {
         var policy = TracingPolicy.default
         guard let tracing = section else { return policy }
         func minutes(_ value: Double) -> Duration { .milliseconds(Int64((value * 60_000).rounded())) }

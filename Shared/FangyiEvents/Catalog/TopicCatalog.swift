@@ -102,11 +102,15 @@ public enum TopicCatalog {
     /// consumer of `lab.submissions.v1` (``labSubmissionsGroup``), then tracing, allocator and
     /// notifier. Each group's dead letters go to ``Topic/deadLetterTopic(forGroup:)``, so these
     /// ids are also what names the `<group>.dlq.v1` topics that provisioning creates.
-    public static let consumerGroups: [String] = [labSubmissionsGroup, tracingGroup, allocatorGroup, "notifier"]
+    public static let consumerGroups: [String] = [labSubmissionsGroup, tracingGroup, allocatorGroup, notifierGroup]
 
     /// The consumer group every `fangyi-tracing` instance joins; its dead letters go to
     /// `tracing.dlq.v1`.
     public static let tracingGroup = "tracing"
+
+    /// The consumer group every `fangyi-notifier` instance joins; its dead letters go to
+    /// `notifier.dlq.v1`.
+    public static let notifierGroup = "notifier"
 
     /// The consumer group every `fangyi-allocator` instance joins; its dead letters go to
     /// `allocator.dlq.v1`.

@@ -51,6 +51,12 @@ public struct Alert: KeyedEvent {
     /// When the alert was issued.
     public var issuedAt: Date
 
+    /// For digests: the kind of the alerts summarised.
+    public var digestOf: AlertKind?
+
+    /// For digests: how many alerts this one stands for.
+    public var count: Int?
+
     /// The Kafka record key: the area code.
     public var partitionKey: String { areaCode }
 
@@ -67,7 +73,9 @@ public struct Alert: KeyedEvent {
         body: LocalizedText,
         refs: [String],
         dueBy: Date? = nil,
-        issuedAt: Date
+        issuedAt: Date,
+        digestOf: AlertKind? = nil,
+        count: Int? = nil
     ) {
         self.alertId = alertId
         self.kind = kind
@@ -81,5 +89,7 @@ public struct Alert: KeyedEvent {
         self.refs = refs
         self.dueBy = dueBy
         self.issuedAt = issuedAt
+        self.digestOf = digestOf
+        self.count = count
     }
 }

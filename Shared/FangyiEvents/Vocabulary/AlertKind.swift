@@ -27,4 +27,14 @@ public enum AlertKind: String, ClosedStringEnum {
     case assignmentNotice
     /// A person is released.
     case releaseNotice
+    /// A new close or secondary contact for the grid workers to find, with the deadline.
+    case contactIdentified
+    /// A contact's follow-up deadline passed without the person being placed or cleared.
+    case followUpOverdue
+    /// People are waiting for a bed or room of one kind in an area, and the queue grew.
+    case waitlistGrowing
+    /// A pooled sample tested positive: its members must be retested one by one.
+    case poolPositive
+    /// Many alerts of one kind for one area in a short window, summarised as one with counts.
+    case digest
 }

@@ -103,6 +103,27 @@ public struct PolicySection {
         return text
     }
 
+    /// The string at `key` turned into a value by `parse` (an enum's raw value, a time zone),
+    /// or nil when absent; a string `parse` refuses names the key and `expected`.
+    public func value<T>(_ key: String, expected: String, _ parse: (String) -> T?) throws(FileError) -> T? {
+        guard let value = values[key] else { return nil }
+        guard let text = value as? String, let parsed = parse(text) else { throw invalid(key, expected) }
+        return parsed
+    }
+
+    /// The array of strings at `key`, each turned into a value by `parse`, or nil when absent;
+    /// an element `parse` refuses names the key, the element and `expected`.
+    public func list<T>(_ key: String, expected: String, _ parse: (String) -> T?) throws(FileError) -> [T]? {
+        guard let value = values[key] else { return nil }
+        guard let array = value as? [Any] else { throw invalid(key, "an array of \(expected)") }
+        var result: [T] = []
+        for (index, element) in array.enumerated() {
+            guard let text = element as? String, let parsed = parse(text) else { throw invalid("\(key)/\(index)", expected) }
+            result.append(parsed)
+        }
+        return result
+    }
+
     /// The array of whole numbers at `key`, each within `range`, or nil when absent.
     public func integers(_ key: String, in range: ClosedRange<Int>) throws(FileError) -> [Int]? {
         guard let value = values[key] else { return nil }
@@ -141,5 +162,29 @@ public struct PolicySection {
     public static func jsonNumber(_ value: Any) -> Double? {
         guard let number = value as? NSNumber, type(of: number) != type(of: NSNumber(value: true)) else { return nil }
         return number.doubleValue
+    }
+}
+
+/// A service's rules as read from its section of the policy file: the built-in defaults with
+/// the section's values applied. Conforming types get ``load(path:)`` and ``parse(_:)``.
+public protocol PolicyFileSection {
+    /// The section's name (`tracing`, `allocator`, `notifier`).
+    static var sectionName: String { get }
+    /// The keys the section may hold; any other is refused, so a typo never keeps a default.
+    static var sectionKeys: Set<String> { get }
+    /// The defaults with `section`'s values applied (nil: the defaults). Throws naming the key and why.
+    static func applying(_ section: PolicySection?) throws(PolicySection.FileError) -> Self
+}
+
+extension PolicyFileSection {
+    /// Loads this section of the policy file at `path`, or the defaults when `path` is nil or
+    /// the file has no such section. Other services' sections are ignored.
+    public static func load(path: String?) throws(PolicySection.FileError) -> Self {
+        try applying(PolicySection.load(path: path, section: sectionName, known: sectionKeys))
+    }
+
+    /// Parses a whole policy file's JSON and applies this section to the defaults.
+    public static func parse(_ data: Data) throws(PolicySection.FileError) -> Self {
+        try applying(PolicySection.parse(data, section: sectionName, known: sectionKeys))
     }
 }

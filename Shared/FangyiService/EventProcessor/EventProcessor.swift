@@ -30,6 +30,7 @@ public final class EventProcessor: Service, Sendable {
     private let database: Database
     private let handler: any EventHandler
     private let relay: OutboxRelay?
+    private let afterCommit: (@Sendable () -> Void)?
     private let logger: Logger
     private let metrics: EventProcessorMetrics
     private let state = Mutex(State())
@@ -45,6 +46,8 @@ public final class EventProcessor: Service, Sendable {
     /// - Parameters:
     ///   - consumer: consumer settings; its `groupID` must equal the configuration's.
     ///   - relay: the relay to wake after a batch wrote outbox rows.
+    ///   - afterCommit: called after each committed batch that applied new events (to wake
+    ///     work that reads what the handler wrote, such as the notifier's deliveries).
     public init(
         configuration: EventProcessorConfiguration,
         consumer: KafkaConsumerConfiguration,
@@ -52,7 +55,8 @@ public final class EventProcessor: Service, Sendable {
         database: Database,
         relay: OutboxRelay?,
         handler: some EventHandler,
-        logger: Logger
+        logger: Logger,
+        afterCommit: (@Sendable () -> Void)? = nil
     ) {
         var consumer = consumer
         consumer.groupID = configuration.groupID
@@ -61,6 +65,7 @@ public final class EventProcessor: Service, Sendable {
         self.producer = producer
         self.database = database
         self.relay = relay
+        self.afterCommit = afterCommit
         self.handler = handler
         self.logger = logger
         self.metrics = EventProcessorMetrics(group: configuration.groupID)
@@ -293,6 +298,7 @@ public final class EventProcessor: Service, Sendable {
             ])
         }
         if published > 0 { relay?.notify() }
+        if fresh > 0 { afterCommit?() }
     }
 
     /// Sends a record to the dead-letter topic, retrying until the broker acknowledges.

@@ -1,10 +1,11 @@
-import FangyiKafka
-import NIOCore
+public import FangyiKafka
+public import NIOCore
 
 /// Encodes Kafka headers for the outbox's `headers` column: a count, then per
 /// header a length-prefixed UTF-8 key and a length-prefixed value (-1 for null).
-enum HeaderCodec {
-    static func encode(_ headers: [(key: String, value: [UInt8])]) -> ByteBuffer {
+public enum HeaderCodec {
+    /// The column bytes for `headers`.
+    public static func encode(_ headers: [(key: String, value: [UInt8])]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.writeInteger(UInt16(clamping: headers.count))
         for (key, value) in headers.prefix(Int(UInt16.max)) {
@@ -18,7 +19,7 @@ enum HeaderCodec {
     }
 
     /// Decodes what ``encode(_:)`` wrote; `nil` if the bytes are not in that format.
-    static func decode(_ buffer: ByteBuffer) -> [KafkaHeader]? {
+    public static func decode(_ buffer: ByteBuffer) -> [KafkaHeader]? {
         var buffer = buffer
         guard let count = buffer.readInteger(as: UInt16.self) else { return nil }
         var headers: [KafkaHeader] = []

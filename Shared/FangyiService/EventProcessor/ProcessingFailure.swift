@@ -3,12 +3,14 @@ import PostgresNIO
 
 /// Why an event could not be applied, in the words that go into dead-letter
 /// headers and logs: a stable code and a message without personal data.
-struct ProcessingFailure: Error, Sendable {
-    let code: String
-    let message: String
+public struct ProcessingFailure: Error, Sendable {
+    /// A stable code, e.g. `database.40P01`.
+    public let code: String
+    /// What went wrong, without personal data.
+    public let message: String
 
     /// Classifies any error thrown while decoding or applying events.
-    init(_ error: any Error) {
+    public init(_ error: any Error) {
         switch error {
         case let error as EnvelopeError:
             code = error.code

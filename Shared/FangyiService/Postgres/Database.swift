@@ -28,7 +28,9 @@ public final class Database: Service, Sendable, CustomStringConvertible {
 
     let client: PostgresClient
     let logger: Logger
-    private let started = Atomic<Bool>(false)
+    // Assigned after the last throwing statement in `init`: Swift 6.3.1's optimizer crashes
+    // ("Found outside of lifetime use") destroying a noncopyable property on a failed init.
+    private let started: Atomic<Bool>
 
     /// Creates a pool; it opens no connection until ``run()`` is called.
     ///
@@ -40,6 +42,7 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     /// - Throws: `DatabaseError` `database.invalid_schema`.
     public init(configuration: DatabaseConfiguration, schema: String, logger: Logger) throws(DatabaseError) {
         try Self.validate(schema: schema)
+        self.started = Atomic(false)
         self.schema = schema
         self.configuration = configuration
         var logger = logger

@@ -19,17 +19,8 @@ struct AllocatorHarness: Sendable {
     let admin: InventoryAdmin
     let schedule: AllocatorSchedule
     let policy: AllocationPolicy
-    let clock: TestClock
+    let clock: ManualClock
     let logger: Logger
-
-    /// A settable "now" shared by the handler and the test.
-    final class TestClock: Sendable {
-        private let value: Mutex<Date>
-        init(_ start: Date) { value = Mutex(start) }
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-        func set(_ date: Date) { value.withLock { $0 = date } }
-    }
 
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -42,7 +33,7 @@ struct AllocatorHarness: Sendable {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: logger)
         try await withTestDatabase(logger: logger) { database in
             try await Migrator.migrate(EventProcessor.migrations + AllocatorMigrations.all, database: database, logger: logger)
-            let clock = TestClock(start)
+            let clock = ManualClock(start)
             let metrics = AllocatorMetrics()
             let handler = AllocatorHandler(policy: policy, metrics: metrics, logger: logger, clock: { clock.now })
             let processor = EventProcessor(
@@ -59,32 +50,14 @@ struct AllocatorHarness: Sendable {
         }
     }
 
-    /// Applies events as one consumed batch (offsets and ids unique per call).
+    /// Applies events as one consumed batch (ids unique per call site and clock).
     func apply(_ events: [any KeyedEvent], label: String = #function, line: Int = #line) async throws {
-        let messages = try events.enumerated().map { index, event in
-            try Self.consumed(event, id: EventID.derive(["allocator-test", label, String(line), String(index), "\(clock.now)"]),
-                              time: clock.now, offset: Int64(index))
-        }
-        try await processor.apply(messages.map { try InboundEvent(message: $0) })
-    }
-
-    private static func consumed<E: KeyedEvent>(_ event: E, id: UUID, time: Date, offset: Int64) throws -> KafkaMessage {
-        try EventRecord.consumed(event, id: id, time: time, offset: offset)
+        try await processor.apply(events, idParts: ["allocator-test", label, String(line), "\(clock.now)"], time: clock.now)
     }
 
     /// Every event of type `E` written to the outbox, oldest first.
     func published<E: FangyiEvent>(_ type: E.Type) async throws -> [E] {
-        try await database.withConnection { connection in
-            let rows = try await connection.query(
-                "SELECT headers, message_value FROM fangyi_outbox WHERE event_id <> '' ORDER BY id", logger: logger)
-            var events: [E] = []
-            for try await (headers, value) in rows.decode((ByteBuffer, ByteBuffer).self) {
-                let list = (HeaderCodec.decode(headers) ?? []).map { (key: $0.key, value: $0.value) }
-                let envelope = try EventEnvelope(headers: list, value: Array(buffer: value))
-                if envelope.type == E.eventType { events.append(try envelope.decode(E.self)) }
-            }
-            return events
-        }
+        try await database.outboxEvents(type)
     }
 
     /// Dead-letter records written to the outbox.

@@ -93,16 +93,7 @@ struct TracingHarness: Sendable {
     }
 
     static func published(_ database: Database) async throws -> [EventEnvelope] {
-        try await database.withConnection { connection in
-            var result: [EventEnvelope] = []
-            let rows = try await connection.query(
-                "SELECT headers, message_value FROM fangyi_outbox WHERE event_id <> '' ORDER BY id", logger: Logger(label: "test"))
-            for try await (headers, value) in rows.decode((ByteBuffer, ByteBuffer).self) {
-                let decoded = (HeaderCodec.decode(headers) ?? []).map { ($0.key, $0.value ?? []) }
-                result.append(try EventEnvelope(headers: decoded, value: Array(buffer: value)))
-            }
-            return result
-        }
+        try await database.outboxEnvelopes()
     }
 }
 

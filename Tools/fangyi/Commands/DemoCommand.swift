@@ -33,10 +33,13 @@ struct DemoCommand: AsyncParsableCommand {
     static let developmentKeys: [String: String] = [
         "FANGYI_SUBJECT_KEY": "ZmFuZ3lpLWRlbW8tc3ViamVjdC1rZXktbm90LXNlY3JldCE=",
         "FANGYI_CONTACT_KEY": "demo:ZmFuZ3lpLWRlbW8tY29udGFjdC1rZXktbm90LXNlY3I=",
-        // The SHA-256 of the operator token `demo-operator-token` (tracing's query API and the
-        // allocator's operator API).
+        // The SHA-256 of the operator token `demo-operator-token` (tracing's query API, the
+        // allocator's operator API and the notifier's subscription API).
         "TRACING_OPERATOR_TOKENS_SHA256": "61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f",
         "ALLOCATOR_OPERATOR_TOKENS_SHA256": "61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f",
+        "NOTIFIER_OPERATOR_TOKENS_SHA256": "61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f",
+        // Local webhook receivers on loopback speak plain HTTP.
+        "NOTIFIER_ALLOW_INSECURE_WEBHOOKS": "true",
     ]
 
     func run() async throws {

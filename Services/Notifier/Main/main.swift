@@ -1,0 +1,3 @@
+import FangyiNotifier
+
+try await NotifierMain.run()
