@@ -2,9 +2,13 @@
 #
 #   make test      install missing system packages, start a private PostgreSQL
 #                  (unless DATABASE_URL is set) and run the whole test suite
-#   make demo      start the private PostgreSQL, build, and run the development
-#                  broker with every built service in the foreground (Ctrl-C stops)
+#   make demo      start the private PostgreSQL (its service schemas emptied), build in
+#                  release mode, and run the development broker, every service and the
+#                  liaocheng-2022 scenario under a live console; writes .fangyi/report/index.html
+#                  (DEMO_ARGS passes options: DEMO_ARGS="--scenario surge", "--services-only")
 #   make compose-check  validate docker-compose.yml offline (no Docker daemon needed)
+#   make k8s-check      validate deploy/k8s offline: Kubernetes schemas (kubernetes-validate
+#                  in a venv under .fangyi/venv) and deploy/k8s/check_custom.py
 #   make pg-start / pg-stop / pg-psql   manage the private PostgreSQL cluster
 #
 # The private cluster lives in .fangyi/pg, listens on 127.0.0.1:$(PGPORT) with
@@ -24,6 +28,15 @@ PGDATA_DIR := $(FANGYI_DIR)/pg
 PGRUN_DIR := $(FANGYI_DIR)/pg-run
 PGLOG := $(FANGYI_DIR)/pg.log
 PG_DATABASE_URL := postgres://fangyi@127.0.0.1:$(PGPORT)/fangyi?sslmode=disable
+
+# k8s-check: the Kubernetes version whose schemas the manifests must satisfy, the Python venv
+# holding the pinned validator, and the manifests it checks. kubernetes-validate knows only
+# built-in kinds: KEDA's ScaledObject and the kustomization are left to check_custom.py.
+K8S_VERSION ?= 1.33
+K8S_DIR := deploy/k8s
+VENV_DIR := $(FANGYI_DIR)/venv
+K8S_CUSTOM := $(K8S_DIR)/kustomization.yaml $(K8S_DIR)/tracing-scaledobject.yaml
+K8S_MANIFESTS := $(filter-out $(K8S_CUSTOM),$(sort $(wildcard $(K8S_DIR)/*.yaml)))
 
 # Warnings are errors in CI (CONVENTIONS.md); SwiftPM does not pass the flag to
 # remote dependencies, which are built with warnings suppressed.
@@ -65,7 +78,7 @@ if [ "$$(id -u)" = 0 ]; then \
 fi
 endef
 
-.PHONY: deps pg-start pg-stop pg-psql build test demo compose-check clean
+.PHONY: deps pg-start pg-stop pg-psql build test demo compose-check k8s-check clean
 
 ## deps: install the Debian packages the build and tests need, if missing
 deps:
@@ -149,17 +162,53 @@ build:
 compose-check: deps
 	docker-compose -f docker-compose.yml config -q
 
-## test: validate the compose file, then run all tests against the private
-## cluster, or DATABASE_URL when set
-test: deps compose-check
+## k8s-check: validate deploy/k8s offline against the Kubernetes $(K8S_VERSION) schemas (strict:
+## unknown fields fail; a kind without a schema fails too), then check_custom.py
+k8s-check: $(VENV_DIR)/.k8s-tools
+	@out="$$("$(VENV_DIR)/bin/kubernetes-validate" --strict --quiet --kubernetes-version $(K8S_VERSION) \
+	  $(K8S_MANIFESTS) 2>&1)" && rc=0 || rc=$$?; \
+	if [ -n "$$out" ]; then printf '%s\n' "$$out"; fi; \
+	if [ "$$rc" != 0 ] || grep -q '^WARN' <<<"$$out"; then \
+	  echo "k8s-check: $(K8S_DIR) does not validate against Kubernetes $(K8S_VERSION)" >&2; exit 1; \
+	fi; \
+	echo "k8s-check: $(words $(K8S_MANIFESTS)) manifests valid against Kubernetes $(K8S_VERSION)" \
+	  "(kubernetes-validate $$("$(VENV_DIR)/bin/kubernetes-validate" --version))"
+	@"$(VENV_DIR)/bin/python" $(K8S_DIR)/check_custom.py "$(CURDIR)"
+
+# The venv with the pinned validator; rebuilt only when the requirements change. When
+# `python3 -m venv` fails (Debian keeps ensurepip in python3-venv), installs Debian's
+# python3 and python3-venv and tries again.
+$(VENV_DIR)/.k8s-tools: $(K8S_DIR)/requirements.txt
+	@rm -rf "$(VENV_DIR)"; mkdir -p "$(FANGYI_DIR)"; \
+	if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv "$(VENV_DIR)" >/dev/null 2>&1; then \
+	  echo "k8s-check: installing python3-venv"; \
+	  rm -rf "$(VENV_DIR)"; \
+	  $(SUDO) apt-get update; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3 python3-venv; \
+	  python3 -m venv "$(VENV_DIR)"; \
+	fi; \
+	echo "k8s-check: installing $(K8S_DIR)/requirements.txt into $(VENV_DIR)"
+	"$(VENV_DIR)/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir -r $(K8S_DIR)/requirements.txt
+	@touch "$@"
+
+## test: validate the compose file and the Kubernetes manifests, then run all tests
+## against the private cluster, or DATABASE_URL when set
+test: deps compose-check k8s-check
 	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory pg-start; fi
 	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" swift test $(SWIFT_FLAGS)
 
-## demo: start the private cluster, build everything, then run the development
-## broker and every built service in the foreground until Ctrl-C (fangyi demo)
+## demo: start the private cluster, build everything (release), then run the development
+## broker, every service and the scenario under a live console until its end or Ctrl-C
+## (fangyi demo), then write the report
 demo: deps pg-start
-	swift build $(SWIFT_FLAGS)
-	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" exec .build/debug/fangyi demo
+	swift build -c release $(SWIFT_FLAGS)
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+	  $(find_pg_bin); \
+	  echo "demo: starting from empty service schemas in the private cluster"; \
+	  "$${pg_bin:-/usr/bin}/psql" -q "$(PG_DATABASE_URL)" -c 'SET client_min_messages = warning' \
+	    -c 'DROP SCHEMA IF EXISTS tracing, allocator, notifier CASCADE'; \
+	fi
+	DATABASE_URL="$${DATABASE_URL:-$(PG_DATABASE_URL)}" exec .build/release/fangyi demo $(DEMO_ARGS)
 
 ## clean: stop the cluster, delete its data and the build products
 clean: pg-stop

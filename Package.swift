@@ -88,12 +88,20 @@ let package = Package(
             path: "Shared/FangyiTesting",
             swiftSettings: strict
         ),
+        .target(
+            name: "FangyiSimulation",
+            dependencies: ["FangyiEvents"],
+            path: "Tools/Simulation",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "fangyi",
             dependencies: [
                 "FangyiKafka",
                 "FangyiEvents",
                 "FangyiService",
+                "FangyiSimulation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -332,6 +340,22 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/NotifierTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "FangyiTesting", "FangyiService",
+                "fangyi", "fangyi-intake", "fangyi-tracing", "fangyi-allocator", "fangyi-notifier",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/EndToEndTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["FangyiSimulation", "FangyiEvents"],
+            path: "Tests/SimulationTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -51,11 +51,6 @@ public struct IntakeConfiguration: Sendable {
 }
 
 extension EnvironmentVariable {
-    /// `FANGYI_SUBJECT_KEY`.
-    public static let subjectKey = EnvironmentVariable(
-        "FANGYI_SUBJECT_KEY", defaultDescription: "required",
-        help: "Base64 of the 32–64 byte HMAC key that turns national IDs into subject refs. The same key in every intake instance.",
-        isSecret: true)
     /// `FANGYI_CONTACT_KEY`.
     public static let contactKey = EnvironmentVariable(
         "FANGYI_CONTACT_KEY", defaultDescription: "required",

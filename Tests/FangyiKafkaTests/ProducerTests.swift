@@ -41,12 +41,17 @@ struct ProducerTests {
             for _ in 0..<producers {
                 group.addTask {
                     try await kafka.withProducer(config) { producer in
+                        let sent = Counter()
                         do {
-                            return try await withDeadline("\(perProducer) sends through a one-message queue") {
+                            // Fails only when no send has finished for 30 s (a loaded machine is
+                            // merely slow), not on the total time.
+                            return try await withStallDeadline("\(perProducer) sends through a one-message queue",
+                                                               progress: { sent.value.load(ordering: .relaxed) }) {
                                 var delivered = 0
                                 for i in 0..<perProducer {
                                     let message = KafkaProducerMessage(topic: topic, key: nil, value: Array("\(i)".utf8))
                                     if (try? await producer.send(message)) != nil { delivered += 1 }
+                                    sent.value.add(1, ordering: .relaxed)
                                 }
                                 return (delivered, nil)
                             }
@@ -210,4 +215,9 @@ private final class DeliveredCount: Sendable {
     private let count = Mutex(0)
     var value: Int { count.withLock { $0 } }
     func add() { count.withLock { $0 += 1 } }
+}
+
+/// Sends finished so far, read by the stall watch.
+private final class Counter: Sendable {
+    let value = Atomic<Int>(0)
 }

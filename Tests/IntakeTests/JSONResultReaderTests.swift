@@ -1,3 +1,4 @@
+import FangyiEvents
 import FangyiIntake
 import FangyiTesting
 import Foundation

@@ -13,6 +13,6 @@ struct Fangyi: AsyncParsableCommand {
             Each command documents the environment variables it reads in its own --help \
             (fangyi help <command>).
             """,
-        subcommands: [BrokerCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self]
+        subcommands: [BrokerCommand.self, TopicsCommand.self, TailCommand.self, SimulateCommand.self, DemoCommand.self]
     )
 }

@@ -123,6 +123,16 @@ public struct NationalID: Sendable, Hashable, CustomStringConvertible, CustomDeb
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
+    /// The 18-character resident ID made of `stem` (17 digits: area code, birth date
+    /// YYYYMMDD, sequence) and its GB 11643 check character; for synthetic populations
+    /// (simulator, tests). `stem` must be 17 ASCII digits.
+    public static func completing(stem: String) -> String {
+        let digits = Array(stem.utf8)
+        precondition(digits.count == 17 && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) },
+                     "a resident ID stem is 17 digits")
+        return stem + String(UnicodeScalar(checkCharacter(digits)))
+    }
+
     /// The GB 11643 check character of the first 17 digits.
     private static func checkCharacter(_ characters: [UInt8]) -> UInt8 {
         var sum = 0

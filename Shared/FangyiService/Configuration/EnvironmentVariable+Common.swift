@@ -1,4 +1,10 @@
 extension EnvironmentVariable {
+    /// `FANGYI_SUBJECT_KEY`: read by intake (and by the simulator, which must name the same persons).
+    public static let subjectKey = EnvironmentVariable(
+        "FANGYI_SUBJECT_KEY", defaultDescription: "required",
+        help: "Base64 of the 32–64 byte HMAC key that turns national IDs into subject refs. The same key in every intake instance.",
+        isSecret: true)
+
     /// `KAFKA_BOOTSTRAP_SERVERS`: the brokers to connect to.
     public static let kafkaBootstrapServers = EnvironmentVariable(
         "KAFKA_BOOTSTRAP_SERVERS",

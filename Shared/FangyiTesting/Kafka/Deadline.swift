@@ -21,6 +21,27 @@ public func withDeadline<T: Sendable>(
     _ limit: Duration = .seconds(60),
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await race(what, limit, progress: nil, operation)
+}
+
+/// Runs `operation` and returns its result, or throws ``DeadlineExceeded`` once `progress()`
+/// has not changed for `stall` — for long operations whose total time depends on the
+/// machine's load: a slow run keeps going, only one that stopped moving fails.
+public func withStallDeadline<T: Sendable>(
+    _ what: String,
+    stall: Duration = .seconds(30),
+    progress: @escaping @Sendable () -> Int,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await race(what, stall, progress: progress, operation)
+}
+
+private func race<T: Sendable>(
+    _ what: String,
+    _ limit: Duration,
+    progress: (@Sendable () -> Int)?,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let race = Race<T>()
     return try await withCheckedThrowingContinuation { continuation in
         race.begin(continuation)
@@ -28,11 +49,16 @@ public func withDeadline<T: Sendable>(
             do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
         }
         let timer = Task {
-            try? await Task.sleep(for: limit)
-            if !Task.isCancelled {
-                race.finish(.failure(DeadlineExceeded(what: what, limit: limit)))
-                work.cancel()
+            var seen = progress?()
+            while true {
+                try? await Task.sleep(for: limit)
+                if Task.isCancelled { return }
+                let now = progress?()
+                if now == nil || now == seen { break }
+                seen = now
             }
+            race.finish(.failure(DeadlineExceeded(what: what, limit: limit)))
+            work.cancel()
         }
         race.onFinish { timer.cancel() }
     }

@@ -33,17 +33,29 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with this process's environment plus `environment`, standard input
-    /// closed, standard output and error forwarded to ours with `prefix` before each line.
+    /// closed, standard output and error forwarded to ours with `prefix` before each line, or
+    /// written to `logFile` when one is given (the demo's live console owns the terminal):
+    /// emptied first unless `appendLog` (a restart keeps its predecessor's lines).
     ///
-    /// - Throws: Foundation's error when the program cannot be started.
-    static func start(name: String, executable: URL, environment: [String: String], prefix: String) async throws -> ChildProcess {
+    /// - Throws: Foundation's error when the program cannot be started or the log not opened.
+    static func start(name: String, executable: URL, environment: [String: String], prefix: String, logFile: URL? = nil, appendLog: Bool = false) async throws -> ChildProcess {
         let process = Process()
         process.executableURL = executable
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
         let child = ChildProcess(name: name, process: process)
-        process.standardOutput = Self.forwarding(prefix: prefix, to: Console.out)
-        process.standardError = Self.forwarding(prefix: prefix, to: Console.err)
+        if let logFile {
+            if !appendLog || !FileManager.default.fileExists(atPath: logFile.path) {
+                _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: logFile)
+            try handle.seekToEnd()
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = Self.forwarding(prefix: prefix, to: Console.out)
+            process.standardError = Self.forwarding(prefix: prefix, to: Console.err)
+        }
         process.terminationHandler = { [weak child] process in
             let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
             child?.exited(status: status)

@@ -10,10 +10,15 @@ struct DemoServiceDefinition: Sendable, Hashable {
     let httpPort: Int
 
     /// Every service, in start order (producers of a topic before its consumers).
-    static let all: [DemoServiceDefinition] = [
-        DemoServiceDefinition(name: "intake", executable: "fangyi-intake", httpPort: 8081),
-        DemoServiceDefinition(name: "tracing", executable: "fangyi-tracing", httpPort: 8082),
-        DemoServiceDefinition(name: "allocator", executable: "fangyi-allocator", httpPort: 8083),
-        DemoServiceDefinition(name: "notifier", executable: "fangyi-notifier", httpPort: 8084),
-    ]
+    static let all: [DemoServiceDefinition] = all(basePort: 8081)
+
+    /// Every service, on ports `basePort`, `basePort + 1`, ... in start order.
+    static func all(basePort: Int) -> [DemoServiceDefinition] {
+        [
+            DemoServiceDefinition(name: "intake", executable: "fangyi-intake", httpPort: basePort),
+            DemoServiceDefinition(name: "tracing", executable: "fangyi-tracing", httpPort: basePort + 1),
+            DemoServiceDefinition(name: "allocator", executable: "fangyi-allocator", httpPort: basePort + 2),
+            DemoServiceDefinition(name: "notifier", executable: "fangyi-notifier", httpPort: basePort + 3),
+        ]
+    }
 }

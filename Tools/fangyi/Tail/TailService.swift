@@ -28,17 +28,7 @@ final class TailService: Service, Sendable, CustomStringConvertible {
 
     /// Prints records until the limit or graceful shutdown; always closes the consumer.
     func run() async throws {
-        do {
-            try await withGracefulShutdownHandler {
-                try await printRecords()
-            } onGracefulShutdown: {
-                self.consumer.stop()
-            }
-        } catch {
-            await consumer.close()
-            throw error
-        }
-        await consumer.close()
+        try await consuming(consumer) { try await self.printRecords() }
     }
 
     private func printRecords() async throws {

@@ -1,5 +1,5 @@
-/// SplitMix64: a small deterministic generator, so fuzz cases and benchmark data are the
-/// same on every run and a failing case can be replayed from its seed.
+/// SplitMix64: a small deterministic generator (never for secrets), so simulated cities, fuzz
+/// cases and benchmark data are the same on every run and can be replayed from their seed.
 /// Concurrency: a value type; each user owns its copy.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -17,6 +17,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// A number in 0..<n (slightly biased for huge n; fine for test and benchmark data).
+    /// A number in 0..<n (slightly biased for huge n; fine for simulated, test and benchmark data).
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(Swift.max(1, n))) }
+
+    /// A number in 0..<1.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
 }
