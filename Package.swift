@@ -288,7 +288,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FangyiKafkaTests",
-            dependencies: ["FangyiKafka", "FangyiTesting"],
+            dependencies: ["FangyiKafka", "FangyiTesting", .product(name: "MetricsTestKit", package: "swift-metrics")],
             path: "Tests/FangyiKafkaTests",
             swiftSettings: strict
         ),

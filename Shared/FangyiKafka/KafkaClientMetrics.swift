@@ -14,10 +14,13 @@ final class KafkaClientMetrics: Sendable {
     let deliveryFailures: Counter
     let consumed: Counter
     private let lagGauges = Mutex<[TopicPartition: Gauge]>([:])
+    private let factory: any MetricsFactory
 
-    init(role: String, clientID: String) {
+    /// Creates the client's metrics in `factory` (the process-wide metrics system by default).
+    init(role: String, clientID: String, factory: any MetricsFactory = MetricsSystem.factory) {
         self.role = role
         self.clientID = clientID
+        self.factory = factory
         let dims = [("role", role), ("client_id", clientID)]
         errors = Counter(label: "fangyi_kafka_client_errors_total", dimensions: dims)
         rebalances = Counter(label: "fangyi_kafka_rebalances_total", dimensions: dims)
@@ -28,12 +31,20 @@ final class KafkaClientMetrics: Sendable {
     }
 
     func record(_ stats: KafkaStatistics) {
-        for (tp, lag) in stats.consumerLag where lag >= 0 {
+        let fetched = stats.consumerLag.filter { $0.value >= 0 }
+        // A partition this client no longer fetches (revoked by a rebalance, or the consumer
+        // closed it) loses its gauge, instead of showing its last lag forever beside the lag
+        // the new owner reports.
+        let stale = lagGauges.withLock { gauges in
+            gauges.keys.filter { fetched[$0] == nil }.compactMap { gauges.removeValue(forKey: $0) }
+        }
+        stale.forEach { $0.destroy() }
+        for (tp, lag) in fetched {
             let gauge = lagGauges.withLock { gauges in
                 if let existing = gauges[tp] { return existing }
                 let gauge = Gauge(label: "fangyi_kafka_consumer_lag", dimensions: [
                     ("client_id", clientID), ("topic", tp.topic), ("partition", String(tp.partition)),
-                ])
+                ], factory: factory)
                 gauges[tp] = gauge
                 return gauge
             }

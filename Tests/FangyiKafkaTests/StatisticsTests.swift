@@ -1,5 +1,6 @@
-import FangyiKafka
+@testable import FangyiKafka
 import FangyiTesting
+import MetricsTestKit
 import Synchronization
 import Testing
 
@@ -19,6 +20,26 @@ struct StatisticsTests {
         #expect(stats.queuedMessages == 0)
         #expect(stats.transmittedMessages == 0)
         #expect(stats.receivedMessages == 1_234)
+    }
+
+    @Test("a partition the consumer no longer fetches loses its lag gauge; the others keep theirs")
+    func revokedPartitionLosesItsGauge() throws {
+        let registry = TestMetrics()
+        let metrics = KafkaClientMetrics(role: "consumer", clientID: "tracing-1", factory: registry)
+        metrics.record(try #require(Self.parse(Self.consumerSample)))
+        #expect(registry.recorders(label: "fangyi_kafka_consumer_lag").count == 2)
+        // A rebalance took partition 0 away: librdkafka reports it with fetch_state none.
+        let revoked = Self.consumerSample.replacingOccurrences(
+            of: #""0": { "partition": 0, "broker": 1, "leader": 1, "desired": true, "fetch_state": "active""#,
+            with: #""0": { "partition": 0, "broker": 1, "leader": 1, "desired": false, "fetch_state": "none""#)
+        #expect(revoked != Self.consumerSample, "the sample still has partition 0 as written here")
+        metrics.record(try #require(Self.parse(revoked)))
+        let left = registry.recorders(label: "fangyi_kafka_consumer_lag")
+        #expect(left.count == 1)
+        #expect(left.first?.dimensions.contains { $0 == ("partition", "1") } == true, "partition 1 keeps its gauge")
+        // Given back later, it is reported again.
+        metrics.record(try #require(Self.parse(Self.consumerSample)))
+        #expect(registry.recorders(label: "fangyi_kafka_consumer_lag").count == 2)
     }
 
     @Test("JSON that is not an object is rejected")
