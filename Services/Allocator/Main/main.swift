@@ -1,3 +1,4 @@
 import FangyiAllocator
+import FangyiService
 
-try await AllocatorMain.run()
+await runServiceMain("fangyi-allocator") { try await AllocatorMain.run() }

@@ -1,3 +1,4 @@
 import FangyiIntake
+import FangyiService
 
-try await IntakeMain.run()
+await runServiceMain("fangyi-intake") { try await IntakeMain.run() }

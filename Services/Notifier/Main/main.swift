@@ -1,3 +1,4 @@
 import FangyiNotifier
+import FangyiService
 
-try await NotifierMain.run()
+await runServiceMain("fangyi-notifier") { try await NotifierMain.run() }

@@ -1,3 +1,4 @@
+import FangyiService
 import FangyiTracing
 
-try await TracingMain.run()
+await runServiceMain("fangyi-tracing") { try await TracingMain.run() }

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import ServiceLifecycle
 
@@ -43,7 +44,8 @@ public struct ServiceRunner: Sendable {
         configuration.maximumGracefulShutdownDuration = self.maximumGracefulShutdownDuration
         let group = ServiceGroup(configuration: configuration)
 
-        self.logger.info("starting", metadata: ["services": "\(self.services.map { "\($0)" })"])
+        // Type names only: some components' descriptions are long (a migration step's holds its SQL).
+        self.logger.info("starting", metadata: ["services": "\(self.services.map { "\(type(of: $0))" })"])
         do {
             try await group.run()
         } catch {
@@ -52,4 +54,18 @@ public struct ServiceRunner: Sendable {
         }
         self.logger.info("stopped")
     }
+}
+
+/// Runs a service executable's `body` and exits: 0 when it returns, 1 with one line on standard
+/// error (`name: error`) when it throws — a port already in use or a broker that refused the
+/// configuration ends the process with a message, not a crash report. The error was logged
+/// with its details before (``ServiceRunner/run()``).
+public func runServiceMain(_ name: String, _ body: () async throws -> Void) async -> Never {
+    do {
+        try await body()
+    } catch {
+        FileHandle.standardError.write(Data("\(name): stopped: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
 }

@@ -37,12 +37,16 @@ final class DemoMonitor: Service, Sendable {
     let client: HTTPClient
     let services: [DemoServiceDefinition]
     let title: String
+    /// The services whose process has exited, with its status (shown on the console).
+    let exited: @Sendable () -> [(name: String, status: Int32)]
     /// The simulated day and the number of days (set by the simulation as it goes).
     let progress = Mutex((day: 0, days: 1))
     private let samples = Mutex([DemoSnapshot]())
     private let interactive = isatty(STDOUT_FILENO) == 1
 
-    init(client: HTTPClient, services: [DemoServiceDefinition], title: String) {
+    init(client: HTTPClient, services: [DemoServiceDefinition], title: String,
+         exited: @escaping @Sendable () -> [(name: String, status: Int32)] = { [] }) {
+        self.exited = exited
         self.client = client
         self.services = services
         self.title = title
@@ -141,6 +145,7 @@ final class DemoMonitor: Service, Sendable {
             return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
         }
         let down = services.filter { s.reachable[$0.name] == false }.map(\.name)
+            + exited().map { "\($0.name) (exited \($0.status))" }
         return [
             "\(title)  day \(min(day, days))/\(days) \(bar(Double(min(day, days)), Double(days)))  \(Int(s.elapsed)) s"
                 + (down.isEmpty ? "" : "  not answering: \(down.joined(separator: ", "))"),

@@ -50,7 +50,8 @@ final class DemoScenario: Service, Sendable {
             topics: DemoObserver.topics, logger: logger)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let observer = DemoObserver(consumer: consumer)
-        let monitor = DemoMonitor(client: client, services: services, title: "Fangyi demo: \(settings.scenario.rawValue)")
+        let monitor = DemoMonitor(client: client, services: services, title: "Fangyi demo: \(settings.scenario.rawValue)",
+                                  exited: { [supervisor] in supervisor?.exited() ?? [] })
         monitor.progress.withLock { $0 = (0, settings.days) }
         let subjectKey = environment[EnvironmentVariable.subjectKey.name].flatMap { $0.isEmpty ? nil : $0 }
             ?? DemoCommand.developmentKeys[EnvironmentVariable.subjectKey.name] ?? ""
@@ -91,7 +92,7 @@ final class DemoScenario: Service, Sendable {
 
         func run() async throws {
             Console.out("demo: waiting for every service to be ready (logs in \(scenario.logDirectory.path))")
-            guard await waitForReadiness() else { return }
+            guard try await waitForReadiness() else { return }
             try await simulation.run()
             if !Task.isShuttingDownGracefully { await settle() }
             guard let result = simulation.result else { return }
@@ -139,9 +140,15 @@ final class DemoScenario: Service, Sendable {
         }
 
         /// True once every service answers 200 on `/health/ready` (within three minutes).
-        private func waitForReadiness() async -> Bool {
+        private func waitForReadiness() async throws -> Bool {
             let deadline = ContinuousClock.now.advanced(by: .seconds(180))
             while !Task.isShuttingDownGracefully {
+                // A service that exited would leave its port to whatever else answers there.
+                if let dead = scenario.supervisor?.exited().first {
+                    throw ToolError(code: "demo.service_exited",
+                                    message: "\(dead.name) exited with status \(dead.status) before it was ready (a port already in use? an old demo still running?); see its log",
+                                    context: ["log": scenario.logDirectory.appendingPathComponent("\(dead.name).log").path])
+                }
                 let waiting = await notReady()
                 if waiting.isEmpty { return true }
                 if ContinuousClock.now > deadline {

@@ -90,6 +90,12 @@ final class ServiceSupervisor: Service, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The services whose current process has exited, with its status (a crash, or a port
+    /// already taken by something else).
+    func exited() -> [(name: String, status: Int32)] {
+        children.withLock { $0.byName.values.compactMap { child in child.exitStatus.map { (child.name, $0) } } }.sorted { $0.name < $1.name }
+    }
+
     /// SIGKILLs the service named `name` (no graceful shutdown: a crash) and starts it again.
     func killAndRestart(_ name: String) async {
         guard let entry = entries.first(where: { $0.definition.name == name }),

@@ -18,8 +18,11 @@ enum ToolLifecycle {
     static func run(_ services: [any Service], gracePeriod: Duration, logger: Logger) async throws {
         var configuration = ServiceGroupConfiguration(
             services: services.map {
+                // A part that fails also shuts the others down gracefully (the demo's services
+                // get SIGTERM, not SIGKILL), within the grace period.
                 ServiceGroupConfiguration.ServiceConfiguration(
-                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
             },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
