@@ -112,7 +112,7 @@ final class SimulationService: Service, Sendable {
     private func publish(relations: [SimulatedRelation], at time: Date) async throws {
         guard !relations.isEmpty else { return }
         let validFrom = calendar.start.addingTimeInterval(-365 * 86_400)
-        let messages = try relations.map { relation in
+        try await send(relations, what: "relations") { relation in
             let event = Relation(kind: relation.kind, subjectRef: try subjectRef(relation.resident),
                                  otherSubjectRef: try subjectRef(relation.other), validFrom: validFrom, validTo: nil,
                                  source: relation.source, recordedAt: time)
@@ -120,13 +120,12 @@ final class SimulationService: Service, Sendable {
                                      relation.kind.rawValue])
             return try message(event, id: id, time: time)
         }
-        try await send(messages, what: "relations")
-        totals.withLock { $0.relations += messages.count }
+        totals.withLock { $0.relations += relations.count }
     }
 
     private func publish(visits: [Visit], day: Int) async throws {
         guard !visits.isEmpty else { return }
-        let messages = try visits.map { visit in
+        try await send(visits, what: "check-ins") { visit in
             let venue = city.venues[Int(visit.venue)]
             let checkedIn = calendar.date(day: day, minute: Int(visit.start))
             let event = CheckIn(venueId: city.venueID(Int(visit.venue)), venueKind: venue.kind.venueKind,
@@ -136,8 +135,7 @@ final class SimulationService: Service, Sendable {
                                      String(visit.start)])
             return try message(event, id: id, time: checkedIn)
         }
-        try await send(messages, what: "check-ins")
-        totals.withLock { $0.checkIns += messages.count }
+        totals.withLock { $0.checkIns += visits.count }
     }
 
     private func message<E: KeyedEvent>(_ event: E, id: UUID, time: Date) throws -> KafkaProducerMessage {
@@ -146,10 +144,11 @@ final class SimulationService: Service, Sendable {
                                     headers: envelope.headers().map { KafkaHeader(key: $0.key, value: $0.value) })
     }
 
-    /// Sends `messages` in chunks; what the brokers refused is sent again, up to three times.
-    private func send(_ messages: [KafkaProducerMessage], what: String) async throws {
-        for start in stride(from: 0, to: messages.count, by: 20_000) {
-            var pending = Array(messages[start..<min(messages.count, start + 20_000)])
+    /// Sends a record for each of `items`, built and sent 20,000 at a time (a city's household
+    /// registry is millions of records); what the brokers refused is sent again, up to three times.
+    private func send<Item>(_ items: [Item], what: String, _ build: (Item) throws -> KafkaProducerMessage) async throws {
+        for start in stride(from: 0, to: items.count, by: 20_000) {
+            var pending = try items[start..<min(items.count, start + 20_000)].map(build)
             for attempt in 1...4 {
                 let results = await producer.send(batch: pending)
                 let failed = zip(pending, results).compactMap { message, result -> (KafkaProducerMessage, KafkaError)? in
