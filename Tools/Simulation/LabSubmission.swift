@@ -63,7 +63,8 @@ public enum SubmissionFormat: String, CaseIterable, Sendable {
 
 /// One request a simulated lab sends: a batch of results in one format.
 public struct LabSubmission: Sendable {
-    public let lab: String
+    /// The sending lab (its id and the token to send with).
+    public let lab: SimulatedLab
     public let format: SubmissionFormat
     public let body: [UInt8]
     public let count: Int
@@ -113,7 +114,7 @@ public struct SubmissionWriter: Sendable {
                 case .hl7v2: hl7(items, day: day, lab: labs[labIndex].id)
                 case .fhir: fhir(items, day: day)
                 }
-                result.append(LabSubmission(lab: labs[labIndex].id, format: format, body: Array(body.utf8), count: slice.count))
+                result.append(LabSubmission(lab: labs[labIndex], format: format, body: Array(body.utf8), count: slice.count))
                 batchNumber += 1
             }
         }

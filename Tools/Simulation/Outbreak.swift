@@ -309,7 +309,7 @@ public struct Outbreak: Sendable {
                 guard random.chance(kind.visitRate(resident.role) * mobility) else { continue }
                 var area = Int(resident.area)
                 if random.chance(0.2) {
-                    let neighbours = city.areas[area].adjacent.compactMap { code in city.areas.firstIndex { $0.code == code } }
+                    let neighbours = city.neighbours[area]
                     if !neighbours.isEmpty { area = neighbours[random.below(neighbours.count)] }
                 }
                 let venues = city.publicVenues(area: area, kind: kind)

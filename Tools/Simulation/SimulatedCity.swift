@@ -96,6 +96,8 @@ public struct SimulatedVenue: Sendable {
 /// Concurrency: a value type built once and then read.
 public struct SimulatedCity: Sendable {
     public let areas: [SimulatedArea]
+    /// Each area's neighbours, as indices into `areas` (in `adjacent` order).
+    public let neighbours: [[Int]]
     public private(set) var residents: [Resident] = []
     /// Residents of household `h` are `householdStart[h]..<householdStart[h + 1]`.
     public private(set) var householdStart: [Int32] = [0]
@@ -108,6 +110,7 @@ public struct SimulatedCity: Sendable {
     /// Builds the city for `settings` (deterministic in the settings).
     public init(settings: SimulationSettings, areas: [SimulatedArea] = LiaochengAreas.all) {
         self.areas = areas
+        neighbours = areas.map { area in area.adjacent.compactMap { code in areas.firstIndex { $0.code == code } } }
         var random = SplitMix64(seed: settings.seed ^ 0xC17_C17)
         residents.reserveCapacity(settings.population)
         var sequences: [Int: UInt16] = [:]
@@ -164,7 +167,6 @@ public struct SimulatedCity: Sendable {
                 }
             }
         }
-        let areaIndex = Dictionary(uniqueKeysWithValues: areas.enumerated().map { ($1.code, $0) })
         for index in residents.indices {
             let resident = residents[index]
             let kind: SimulatedVenueKind
@@ -174,8 +176,8 @@ public struct SimulatedCity: Sendable {
             default: continue
             }
             var area = Int(resident.area)
-            if kind == .office, random.chance(0.15), let neighbours = Optional(areas[area].adjacent.compactMap { areaIndex[$0] }), !neighbours.isEmpty {
-                area = neighbours[random.below(neighbours.count)]
+            if kind == .office, random.chance(0.15), !neighbours[area].isEmpty {
+                area = neighbours[area][random.below(neighbours[area].count)]
             }
             let count = max(1, byArea[area][kind.rawValue] / kind.residentsPerVenue)
             let place = firstPlace[area][kind.rawValue] + Int32(random.below(count))

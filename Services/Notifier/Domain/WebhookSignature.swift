@@ -1,4 +1,5 @@
 public import Crypto
+import FangyiService
 public import Foundation
 
 /// How webhook deliveries are signed, following the Standard Webhooks scheme
@@ -70,9 +71,7 @@ public enum RetryBackoff {
     /// doubled per attempt, capped, then a random point in its upper half ("equal jitter"),
     /// so a receiver that comes back is not hit by every retry at once.
     public static func delay(afterAttempt attempt: Int, base: Duration, cap: Duration, random: Double) -> Duration {
-        let baseSeconds = Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18
-        let capSeconds = Double(cap.components.seconds) + Double(cap.components.attoseconds) / 1e18
-        let exponential = min(capSeconds, baseSeconds * pow(2, Double(max(0, attempt - 1))))
+        let exponential = min(cap.seconds, base.seconds * pow(2, Double(max(0, attempt - 1))))
         let jittered = exponential / 2 + exponential / 2 * min(max(random, 0), 1)
         return .milliseconds(Int64((jittered * 1000).rounded()))
     }

@@ -128,8 +128,3 @@ struct AlertIssuer {
         return Date(timeIntervalSince1970: (date.timeIntervalSince1970 / length).rounded(.down) * length)
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

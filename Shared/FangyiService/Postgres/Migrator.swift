@@ -186,7 +186,7 @@ public enum Migrator {
                 metadata: [
                     "db.migration.version": "\(migration.version)",
                     "db.migration.name": "\(migration.name)",
-                    "db.migration.duration_seconds": "\(self.seconds(ContinuousClock.now - started))",
+                    "db.migration.duration_seconds": "\((ContinuousClock.now - started).seconds)",
                 ]
             )
         }
@@ -206,9 +206,5 @@ public enum Migrator {
             )
             try? await connection.close()
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -1,21 +1,15 @@
+import FangyiService
 import Foundation
 
 // What every Fangyi benchmark prints and reads the same way: a line on standard output,
-// seconds from a Duration, the nearest-rank percentile, millisecond and rate formats, the
-// error that stops a run, and its sizes read from the environment.
+// seconds from a Duration, millisecond and rate formats, the error that stops a run, and its
+// sizes read from the environment. (The percentile is FangyiService's `percentile`.)
 
 /// Writes one line to standard output, unbuffered (a benchmark's progress shows as it runs).
 public func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
 /// A duration in seconds.
-public func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-/// The nearest-rank percentile `p` (0...1) of `values`, unsorted; 0 for none.
-public func percentile(_ values: [Double], _ p: Double) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-}
+public func seconds(_ d: Duration) -> Double { d.seconds }
 
 /// Seconds shown as milliseconds with one decimal.
 public func ms(_ value: Double) -> String { String(format: "%.1f ms", value * 1000) }

@@ -147,14 +147,8 @@ struct NotifierAPITests {
     /// generous bound instead of hanging); returns their ids and alert ids.
     static func readEvents(_ client: HTTPClient, url: String, lastEventID: String?, count: Int,
                            headers: [(String, String)] = []) async throws -> [(id: Int64, alertId: String)] {
-        try await withThrowingTaskGroup(of: [(id: Int64, alertId: String)]?.self) { group in
-            group.addTask { try await read(client, url: url, lastEventID: lastEventID, count: count, headers: headers) }
-            group.addTask { try await Task.sleep(for: .seconds(60)); return nil }
-            defer { group.cancelAll() }
-            guard let events = try await group.next() ?? nil else {
-                throw ConditionTimeout(what: "\(count) stream events from \(url)", timeout: .seconds(60))
-            }
-            return events
+        try await withDeadline("\(count) stream events from \(url)") {
+            try await read(client, url: url, lastEventID: lastEventID, count: count, headers: headers)
         }
     }
 

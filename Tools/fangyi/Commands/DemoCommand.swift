@@ -160,10 +160,18 @@ struct DemoCommand: AsyncParsableCommand {
     /// development keys where the environment has none (with a warning).
     static func serviceEnvironment(databaseURL: String) -> [String: String] {
         var environment = [EnvironmentVariable.databaseURL.name: databaseURL]
-        for (name, value) in developmentKeys where (ProcessInfo.processInfo.environment[name] ?? "").isEmpty {
-            environment[name] = value
+        for name in developmentKeys.keys {
+            guard let key = key(name), key.isDevelopment else { continue }
+            environment[name] = key.value
             Console.err("\(name) is not set: using the demo's development key (never for real data)")
         }
         return environment
+    }
+
+    /// `name` from the environment, or its development value when unset or empty; nil when
+    /// neither exists.
+    static func key(_ name: String) -> (value: String, isDevelopment: Bool)? {
+        if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return (value, false) }
+        return developmentKeys[name].map { ($0, true) }
     }
 }

@@ -77,13 +77,12 @@ struct SimulateCommand: AsyncParsableCommand {
         let logger = try ToolEnvironment.logger("fangyi.simulate")
         let subjectRefs: SubjectRefGenerator
         do {
-            var environment = ProcessInfo.processInfo.environment
             let name = EnvironmentVariable.subjectKey.name
-            if (environment[name] ?? "").isEmpty, let key = DemoCommand.developmentKeys[name] {
+            let key = DemoCommand.key(name)
+            if key?.isDevelopment == true {
                 Console.err("\(name) is not set: using the demo's development key, as `fangyi demo` gives intake (never for real data)")
-                environment[name] = key
             }
-            subjectRefs = try SubjectRefGenerator(environment: environment)
+            subjectRefs = try SubjectRefGenerator(base64Key: key?.value ?? "")
         } catch {
             throw ToolError(code: "simulate.subject_key", message: "\(error.message) (the simulator needs intake's FANGYI_SUBJECT_KEY so that check-ins name the same persons as results)")
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FangyiService
 import Foundation
 import NIOCore
 import ServiceLifecycle
@@ -62,7 +63,7 @@ final class DemoMonitor: Service, Sendable {
         var lastLine = clock.now.advanced(by: .seconds(-10))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var snapshot = await read()
-            snapshot.elapsed = Self.seconds(clock.now - started)
+            snapshot.elapsed = (clock.now - started).seconds
             samples.withLock { $0.append(snapshot) }
             let lines = render(snapshot)
             if interactive {
@@ -79,9 +80,6 @@ final class DemoMonitor: Service, Sendable {
         }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
     /// Reads the four services once.
     func read() async -> DemoSnapshot {

@@ -1,3 +1,4 @@
+import FangyiService
 import FangyiSimulation
 import Foundation
 
@@ -23,10 +24,7 @@ struct DemoReport {
         let last = readings.last ?? DemoSnapshot()
         func n(_ value: Double) -> String { Int(value).formatted(.number) }
         func p(_ values: [Double], _ q: Double) -> String {
-            guard !values.isEmpty else { return "–" }
-            let sorted = values.sorted()
-            let value = sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1))]
-            return String(format: "%.1f s", value)
+            values.isEmpty ? "–" : String(format: "%.1f s", percentile(values, q))
         }
         let latencyRows = [("contacts known (first contact published)", findings.contactsKnown),
                            ("unit assigned to the person", findings.unitAssigned),

@@ -53,8 +53,7 @@ final class DemoScenario: Service, Sendable {
         let monitor = DemoMonitor(client: client, services: services, title: "Fangyi demo: \(settings.scenario.rawValue)",
                                   exited: { [supervisor] in supervisor?.exited() ?? [] })
         monitor.progress.withLock { $0 = (0, settings.days) }
-        let subjectKey = environment[EnvironmentVariable.subjectKey.name].flatMap { $0.isEmpty ? nil : $0 }
-            ?? DemoCommand.developmentKeys[EnvironmentVariable.subjectKey.name] ?? ""
+        let subjectKey = DemoCommand.key(EnvironmentVariable.subjectKey.name)?.value ?? ""
         let simulation = SimulationService(
             settings: settings, city: SimulatedCity(settings: settings), calendar: SimulatedCalendar(days: settings.days, now: Date()),
             producer: producer, client: client, intakeURL: "http://127.0.0.1:\(services.first { $0.name == "intake" }?.httpPort ?? 8081)",
@@ -96,10 +95,11 @@ final class DemoScenario: Service, Sendable {
             try await simulation.run()
             if !Task.isShuttingDownGracefully { await settle() }
             guard let result = simulation.result else { return }
-            let report = DemoReport(settings: scenario.settings, summary: result.summary, transmissions: result.transmissions,
-                                    readings: monitor.readings, findings: observer.findings, sent: simulation.sent, generated: Date())
-            let file = try report.write(to: scenario.reportDirectory)
+            // One reading for the report and the reconciliation (the observer is still consuming).
             let findings = observer.findings
+            let report = DemoReport(settings: scenario.settings, summary: result.summary, transmissions: result.transmissions,
+                                    readings: monitor.readings, findings: findings, sent: simulation.sent, generated: Date())
+            let file = try report.write(to: scenario.reportDirectory)
             try reconciliation(findings, result: result).write(to: scenario.reportDirectory.appendingPathComponent("reconciliation.json"))
             Console.out("demo: \(result.summary.infections) infections, \(findings.positives) positive results, "
                         + "\(findings.contactsPerCase.count) cases with \(findings.contactsPerCase.reduce(0, +)) contacts; "
@@ -119,9 +119,7 @@ final class DemoScenario: Service, Sendable {
                 text.contains(personal) || names.contains { text.contains($0) }
             }.count
             func quantiles(_ values: [Double]) -> [String: Double] {
-                let sorted = values.sorted()
-                func q(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))] }
-                return ["count": Double(sorted.count), "p50": q(0.5), "p99": q(0.99)]
+                ["count": Double(values.count), "p50": percentile(values, 0.5), "p99": percentile(values, 0.99)]
             }
             let sent = simulation.sent
             let object: [String: Any] = [

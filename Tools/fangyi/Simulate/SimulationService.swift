@@ -183,11 +183,10 @@ final class SimulationService: Service, Sendable {
     }
 
     private func post(_ submission: LabSubmission) async throws {
-        let token = SimulatedLab.development.first { $0.id == submission.lab }?.token ?? ""
         for attempt in 1...6 {
             var request = HTTPClientRequest(url: intakeURL + submission.format.path)
             request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Authorization", value: "Bearer \(submission.lab.token)")
             request.headers.add(name: "Content-Type", value: submission.format.contentType)
             request.body = .bytes(ByteBuffer(bytes: submission.body))
             let status: UInt, body: String, retryAfter: Int
@@ -200,7 +199,7 @@ final class SimulationService: Service, Sendable {
                 guard attempt < 6 else {
                     throw ToolError(code: "simulate.intake_unreachable",
                                     message: "intake at \(intakeURL) did not answer a \(submission.format.rawValue) submission of \(submission.count) results: \(error)",
-                                    context: ["lab": submission.lab])
+                                    context: ["lab": submission.lab.id])
                 }
                 logger.warning("simulate: intake did not answer a submission; sending it again (results it did accept are dropped downstream as repeats)",
                                metadata: ["format": "\(submission.format.rawValue)", "results": "\(submission.count)", "attempt": "\(attempt)",
@@ -216,7 +215,7 @@ final class SimulationService: Service, Sendable {
             guard status == 200 || status == 422 else {
                 throw ToolError(code: "simulate.submission_refused",
                                 message: "intake answered \(status) to a \(submission.format.rawValue) submission of \(submission.count) results",
-                                context: ["lab": submission.lab])
+                                context: ["lab": submission.lab.id])
             }
             let accepted = Self.accepted(in: body, format: submission.format)
             if accepted < submission.count {
